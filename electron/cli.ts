@@ -1,0 +1,98 @@
+/**
+ * The headless kit: `ai-proxy-kit serve [--host] [--port] [--admin-port]
+ * [--data-dir] [--no-demo]`. Prints where attendees and the organizer go,
+ * then runs until SIGINT/SIGTERM.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultDataDir } from './core/config.js';
+import { createKit, type Kit } from './core/kit.js';
+import { consoleDir, packageRoot } from './core/paths.js';
+
+const usage = `Usage: ai-proxy-kit serve [options]
+
+  --host <addr>        LAN listener address (default 0.0.0.0)
+  --port <n>           LAN listener port: /api/v1 for SDKs, /join for attendees (default 8000; 0 = any free port)
+  --admin-port <n>     organizer console and admin API, on 127.0.0.1 only (default 8001)
+  --data-dir <dir>     where the event store lives (default ${defaultDataDir()})
+  --no-demo            do not create the demo event in an empty store
+`;
+
+export function parseServeArgs(argv: string[]) {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      host: { type: 'string', default: '0.0.0.0' },
+      port: { type: 'string', default: '8000' },
+      'admin-port': { type: 'string', default: '8001' },
+      'data-dir': { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const port = (name: string, v: string) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0 || n > 65535)
+      throw new Error(`--${name} must be a port number (0-65535), not "${v}"`);
+    return n;
+  };
+  return {
+    command: positionals[0] ?? 'serve',
+    help: values.help,
+    host: values.host,
+    port: port('port', values.port),
+    adminPort: port('admin-port', values['admin-port']),
+    dataDir: values['data-dir'] ?? defaultDataDir(),
+    demo: !values['no-demo'],
+  };
+}
+
+export function startupBanner(kit: Kit): string {
+  const info = kit.info();
+  const now = Date.now();
+  const lines = ['AI Proxy Kit is running.', '', 'Attendees (SDK endpoint):'];
+  for (const u of info.lanUrls) lines.push(`  ${u}/api/v1`);
+  const live = kit.store.data.events.filter((e) => e.enabled && Date.parse(e.endsAt) > now);
+  if (live.length) {
+    lines.push('', 'Join pages (put one on the projector):');
+    for (const e of live) lines.push(`  ${e.name}: ${info.lanUrls[0]}/join/${e.code}`);
+  }
+  lines.push(
+    '',
+    'Organizer console (this machine only):',
+    `  ${kit.adminUrl}/#token=${kit.adminToken}`,
+    '',
+    `Data: ${info.dataDir}`,
+  );
+  return lines.join('\n');
+}
+
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  let args: ReturnType<typeof parseServeArgs>;
+  try {
+    args = parseServeArgs(argv);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (args.help || args.command !== 'serve') {
+    process.stdout.write(usage);
+    process.exit(args.help ? 0 : 2);
+  }
+  const version = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  const kit = await createKit({ ...args, consoleDir: consoleDir(), version });
+  process.stdout.write(`${startupBanner(kit)}\n`);
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    kit.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}

@@ -1,0 +1,40 @@
+/**
+ * Attendee keys: 192 random bits, shown once, stored only as a SHA-256 hash.
+ * Lookups go through an in-memory index by hash (O(1) on the hot path) and the
+ * final comparison is constant-time, so response timing says nothing about
+ * how close a guess was.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+
+const KEY_PREFIX = 'apk-';
+
+export function newApiKey(): string {
+  return KEY_PREFIX + randomBytes(24).toString('base64url');
+}
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+export function keyHint(key: string): string {
+  return `${key.slice(0, KEY_PREFIX.length + 4)}…`;
+}
+
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'hex');
+  const y = Buffer.from(b, 'hex');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomBytes(9).toString('base64url')}`;
+}
+
+const CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789'; // no 0/o, 1/l/i: typed from a projector
+
+export function newEventCode(length = 6): string {
+  const bytes = randomBytes(length);
+  let s = '';
+  for (const b of bytes) s += CODE_ALPHABET[b % CODE_ALPHABET.length];
+  return s;
+}

@@ -1,0 +1,95 @@
+/**
+ * Calendar rules for events: whether an instant is inside the event window,
+ * and what "today" means in the event's IANA time zone (so a daily cap resets
+ * at the venue's midnight, DST included).
+ */
+import { KitError } from '../errors.js';
+
+export interface Windowed {
+  enabled: boolean;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+}
+
+export function describeInstant(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(d);
+  return `${local} ${timeZone} (${d.toISOString()})`;
+}
+
+/** Throws the error an attendee should see when the event is not open now. */
+export function assertEventOpen(event: Windowed, now: number): void {
+  if (!event.enabled) throw new KitError('event_disabled', 'This event has been disabled by the organizer.');
+  const start = Date.parse(event.startsAt);
+  const end = Date.parse(event.endsAt);
+  if (now < start) {
+    throw new KitError(
+      'event_not_started',
+      `The event has not started yet: keys work from ${describeInstant(event.startsAt, event.timeZone)} to ${describeInstant(event.endsAt, event.timeZone)}.`,
+    );
+  }
+  if (now >= end) {
+    throw new KitError('event_ended', `The event ended at ${describeInstant(event.endsAt, event.timeZone)}.`);
+  }
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+function partsIn(timeZone: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    partsFormatters.set(timeZone, f);
+  }
+  return f;
+}
+
+interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function wallClock(now: number, timeZone: string): WallClock {
+  const out: Record<string, number> = {};
+  for (const p of partsIn(timeZone).formatToParts(now)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out as unknown as WallClock;
+}
+
+/** `YYYY-MM-DD` of `now` on the wall clocks of `timeZone`. */
+export function dayIn(now: number, timeZone: string): string {
+  const w = wallClock(now, timeZone);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The UTC offset (ms) of `timeZone` at instant `t`. */
+function offsetAt(t: number, timeZone: string): number {
+  const w = wallClock(t, timeZone);
+  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
+}
+
+/** The instant of the next local midnight after `now` in `timeZone` (DST-aware). */
+export function nextMidnight(now: number, timeZone: string): number {
+  const w = wallClock(now, timeZone);
+  const localMidnightAsUtc = Date.UTC(w.year, w.month - 1, w.day + 1);
+  // Guess with today's offset, then correct with the offset at the guess (handles DST shifts).
+  let guess = localMidnightAsUtc - offsetAt(now, timeZone);
+  guess = localMidnightAsUtc - offsetAt(guess, timeZone);
+  return guess <= now ? now + 1000 : guess;
+}

@@ -1,0 +1,129 @@
+/**
+ * The composition root: builds the whole kit (store, playground, upstream
+ * pools, proxy, LAN listener, admin service and its loopback listener, live
+ * traffic feed) from options. The Electron main process and the headless CLI
+ * both call `createKit`; tests call it with port 0 and a temporary data dir.
+ */
+
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { KitInfo } from '../../shared/types.js';
+import { createAdminServer } from './admin/http-binding.js';
+import { createAdminService, type Handlers } from './admin/service.js';
+import { adminToken } from './config.js';
+import { createLanServer } from './lan/server.js';
+import { lanBaseUrls } from './net/addresses.js';
+import { startPlayground } from './playground/server.js';
+import { createProxy } from './proxy/proxy.js';
+import type { TokenSource } from './proxy/upstream/credentials.js';
+import { Upstream, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
+import { seedDemo } from './store/demo.js';
+import { fileSecretBox, type SecretBox } from './store/secret-box.js';
+import { KitStore } from './store/store.js';
+import { TrafficFeed } from './traffic/feed.js';
+
+export interface KitOptions {
+  dataDir: string;
+  host?: string;
+  port?: number;
+  adminPort?: number;
+  /** Create the demo event and playground in an empty store (default true). */
+  demo?: boolean;
+  /** The built renderer to serve on the admin listener. */
+  consoleDir?: string;
+  version?: string;
+  env?: NodeJS.ProcessEnv;
+  now?: () => number;
+  tokens?: TokenSource;
+  secretBox?: SecretBox;
+  timeouts?: Partial<UpstreamTimeouts>;
+  maxBodyBytes?: number;
+}
+
+export interface Kit {
+  readonly store: KitStore;
+  readonly feed: TrafficFeed;
+  readonly handlers: Handlers;
+  readonly adminToken: string;
+  info(): KitInfo;
+  /** `http://127.0.0.1:<port>`: the LAN listener as seen from this machine. */
+  readonly localUrl: string;
+  readonly adminUrl: string;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+export async function createKit(opts: KitOptions): Promise<Kit> {
+  const now = opts.now ?? Date.now;
+  const host = opts.host ?? '0.0.0.0';
+  await mkdir(opts.dataDir, { recursive: true });
+  const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir));
+  const store = await KitStore.open(opts.dataDir, box);
+  if (opts.demo ?? true) await seedDemo(store, now());
+  const token = await adminToken(opts.dataDir, opts.env);
+
+  const playground = await startPlayground();
+  const upstream = new Upstream({ tokens: opts.tokens, timeouts: opts.timeouts, playgroundOrigin: playground.origin });
+  const feed = new TrafficFeed();
+  const proxy = createProxy({ store, feed, upstream, now, maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024 });
+
+  let port = 0;
+  let adminPort = 0;
+  let lanUrls: string[] = [];
+  const info = (): KitInfo => ({ version: opts.version ?? '0.0.0', lanUrls, port, adminPort, dataDir: opts.dataDir });
+
+  const lan = createLanServer({
+    store,
+    proxy,
+    now,
+    endpointFor: (hostHeader) => {
+      // The address the attendee reached us on is one their device can reach again.
+      const ok = hostHeader && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(hostHeader);
+      return `${ok ? `http://${hostHeader}` : lanUrls[0]}/api/v1`;
+    },
+  });
+  const handlers = createAdminService({ store, feed, upstream, now, info });
+  const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });
+
+  try {
+    port = await listen(lan, opts.port ?? 8000, host);
+    adminPort = await listen(admin, opts.adminPort ?? 8001, '127.0.0.1');
+  } catch (e) {
+    await Promise.all([closeServer(lan), closeServer(admin), playground.close(), upstream.close()]);
+    throw e;
+  }
+  lanUrls = lanBaseUrls(host, port);
+
+  return {
+    store,
+    feed,
+    handlers,
+    adminToken: token,
+    info,
+    localUrl: `http://127.0.0.1:${port}`,
+    adminUrl: `http://127.0.0.1:${adminPort}`,
+    async close() {
+      feed.close();
+      await Promise.all([closeServer(lan), closeServer(admin)]);
+      await Promise.all([playground.close(), upstream.close()]);
+      await store.persist();
+    },
+  };
+}

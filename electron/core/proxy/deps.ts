@@ -1,0 +1,15 @@
+/**
+ * What the proxy needs from the rest of the kit, gathered in one place so
+ * the composition root wires it and tests can swap a piece.
+ */
+import type { KitStore } from '../store/store.js';
+import type { TrafficFeed } from '../traffic/feed.js';
+import type { Upstream } from './upstream/upstream.js';
+
+export interface ProxyDeps {
+  store: KitStore;
+  feed: TrafficFeed;
+  upstream: Upstream;
+  now: () => number;
+  maxBodyBytes: number;
+}

@@ -1,0 +1,90 @@
+/**
+ * The `/api/v1` request handler: match the route table, authenticate the
+ * attendee, run the family handler, and turn whatever went wrong into the
+ * SDK-shaped error. Every request, refused or served, becomes one traffic
+ * record when its response closes.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import { authenticate, type Caller } from '../auth/attendee-auth.js';
+import { KitError, sendError, toKitError } from '../errors.js';
+import { ProxyCall } from './call.js';
+import type { ProxyDeps } from './deps.js';
+import type { ProxyRoute } from './route.js';
+import { proxyRoutes } from './routes.js';
+
+export const API_PREFIX = '/api/v1';
+
+export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes): ProxyHandler {
+  const router = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 500 });
+  const noop = () => undefined;
+  for (const r of routes) router.on(r.method, API_PREFIX + r.path, noop, r);
+
+  return async function handle(req, res) {
+    const started = deps.now();
+    const url = req.url ?? '/';
+    const qi = url.indexOf('?');
+    const pathname = qi === -1 ? url : url.slice(0, qi);
+    let call: ProxyCall | undefined;
+    let caller: Caller | undefined;
+    let route = pathname;
+    let errorCode: string | undefined;
+
+    res.once('close', () => {
+      if (call && !res.writableFinished) call.abort.abort();
+      const record = call?.record ?? {
+        method: req.method ?? 'GET',
+        route,
+        path: pathname.slice(API_PREFIX.length) || '/',
+        eventId: caller?.event.id,
+        attendeeId: caller?.attendee.id,
+        attendeeName: caller?.attendee.name,
+      };
+      deps.feed.push({
+        ...record,
+        at: new Date(started).toISOString(),
+        status: res.writableFinished ? res.statusCode : 499,
+        durationMs: deps.now() - started,
+        errorCode: errorCode ?? call?.record.errorCode,
+      });
+    });
+
+    try {
+      let match: ReturnType<typeof router.find>;
+      try {
+        match = router.find(req.method as HTTPMethod, pathname);
+      } catch {
+        match = null; // malformed percent-encoding and the like
+      }
+      if (!match) {
+        throw new KitError(
+          'route_not_found',
+          `The kit has no ${req.method} ${pathname} route. The API lives under ${API_PREFIX}.`,
+        );
+      }
+      const r = match.store as ProxyRoute;
+      route = r.path;
+      caller = authenticate(deps.store, req.headers, started);
+      const query = new URLSearchParams(qi === -1 ? '' : url.slice(qi + 1));
+      call = new ProxyCall(
+        req,
+        res,
+        deps,
+        caller,
+        pathname.slice(API_PREFIX.length),
+        match.params,
+        query,
+        started,
+        r.path,
+      );
+      await r.handler(call);
+    } catch (e) {
+      const err = toKitError(e);
+      errorCode = err.code;
+      if (err.code === 'internal_error') console.error('[proxy] unexpected error on', route, e);
+      sendError(res, err);
+    }
+  };
+}

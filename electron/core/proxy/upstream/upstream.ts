@@ -1,0 +1,63 @@
+/**
+ * The way out: one undici Agent (a keep-alive pool per upstream origin), the
+ * token source for Entra resources, and where each resource kind's base URL
+ * is. The built-in playground is an in-process HTTP server on loopback, so it
+ * goes through exactly the same path as a real upstream.
+ */
+import { Agent, type Dispatcher } from 'undici';
+import type { Resource } from '../../../../shared/types.js';
+import { credentialHeaders, IdentityTokenSource, type TokenSource } from './credentials.js';
+
+export interface UpstreamTimeouts {
+  connectMs: number;
+  /** Until the response headers arrive. */
+  firstByteMs: number;
+  /** The longest silence between two body chunks (a stalled stream). */
+  idleMs: number;
+}
+
+export const defaultTimeouts: UpstreamTimeouts = { connectMs: 10_000, firstByteMs: 120_000, idleMs: 120_000 };
+
+export interface UpstreamOptions {
+  tokens?: TokenSource;
+  timeouts?: Partial<UpstreamTimeouts>;
+  /** `http://127.0.0.1:<port>`, set once the playground listens. */
+  playgroundOrigin?: string;
+}
+
+export class Upstream {
+  readonly dispatcher: Dispatcher;
+  readonly tokens: TokenSource;
+  readonly timeouts: UpstreamTimeouts;
+  playgroundOrigin: string | undefined;
+
+  constructor(opts: UpstreamOptions = {}) {
+    this.timeouts = { ...defaultTimeouts, ...opts.timeouts };
+    this.tokens = opts.tokens ?? new IdentityTokenSource();
+    this.playgroundOrigin = opts.playgroundOrigin;
+    this.dispatcher = new Agent({
+      connections: 256,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: this.timeouts.connectMs },
+      headersTimeout: this.timeouts.firstByteMs,
+      bodyTimeout: this.timeouts.idleMs,
+    });
+  }
+
+  /** The resource's endpoint with no trailing slash; the playground's real address for `builtin:playground`. */
+  base(resource: Resource): string {
+    if (resource.kind === 'playground') {
+      if (!this.playgroundOrigin) throw new Error('the playground is not running');
+      return `${this.playgroundOrigin}/v1`;
+    }
+    return resource.endpoint.replace(/\/+$/, '');
+  }
+
+  credentialHeaders(resource: Resource): Promise<Record<string, string>> {
+    return credentialHeaders(resource, this.tokens);
+  }
+
+  close(): Promise<void> {
+    return this.dispatcher.close();
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * What the store file holds, its schema version, and the migrations that
+ * bring an older file up to date. A migration is a function from version N to
+ * N + 1; `migrate` runs the missing ones in order.
+ */
+import type { KitEvent, Resource } from '../../../shared/types.js';
+
+export interface StoredAttendee {
+  id: string;
+  eventId: string;
+  name?: string;
+  keyHash: string;
+  keyHint: string;
+  revoked: boolean;
+  issued: boolean;
+  /** Hash of the device token of the browser that registered, for idempotent re-registration. */
+  deviceHash?: string;
+  createdAt: string;
+}
+
+/** An upstream object an attendee created (agent, thread, file…), and where it lives. */
+export interface OwnedObject {
+  id: string;
+  type: string;
+  attendeeId: string;
+  eventId: string;
+  resourceId: string;
+  createdAt: string;
+  /** For sub-objects (a message of a thread): the parent's id. */
+  parentId?: string;
+}
+
+/** Usage per attendee per deployment per event-local day. */
+export interface UsageCounter {
+  eventId: string;
+  attendeeId: string;
+  deployment: string;
+  day: string;
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  errors: number;
+}
+
+export interface StoreData {
+  schemaVersion: number;
+  resources: Resource[];
+  events: KitEvent[];
+  attendees: StoredAttendee[];
+  objects: OwnedObject[];
+  usage: UsageCounter[];
+}
+
+export const SCHEMA_VERSION = 1;
+
+export const emptyData = (): StoreData => ({
+  schemaVersion: SCHEMA_VERSION,
+  resources: [],
+  events: [],
+  attendees: [],
+  objects: [],
+  usage: [],
+});
+
+type Migration = (data: Record<string, unknown>) => void;
+
+/** migrations[n] upgrades a file from version n to n + 1. Version 0 is a file with no version. */
+const migrations: Migration[] = [
+  (d) => {
+    for (const k of ['resources', 'events', 'attendees', 'objects', 'usage']) d[k] ??= [];
+  },
+];
+
+export function migrate(raw: Record<string, unknown>): StoreData {
+  let version = typeof raw.schemaVersion === 'number' ? raw.schemaVersion : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the store was written by a newer kit (schema ${version}; this kit reads up to ${SCHEMA_VERSION})`);
+  }
+  while (version < SCHEMA_VERSION) {
+    migrations[version]?.(raw);
+    version += 1;
+  }
+  raw.schemaVersion = SCHEMA_VERSION;
+  return raw as unknown as StoreData;
+}

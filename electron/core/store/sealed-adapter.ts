@@ -1,0 +1,48 @@
+/**
+ * A lowdb adapter over steno's atomic writer (write to a temp file, then
+ * rename) that seals resource secrets on the way to disk and opens them on
+ * the way back, so the store file never holds an upstream key in clear.
+ */
+import { TextFile } from 'lowdb/node';
+import type { Resource, ResourceAuth } from '../../../shared/types.js';
+import type { StoreData } from './schema.js';
+import type { SecretBox } from './secret-box.js';
+
+function mapAuth(auth: ResourceAuth, f: (s: string) => string): ResourceAuth {
+  switch (auth.type) {
+    case 'api-key':
+      return { ...auth, key: f(auth.key) };
+    case 'bearer':
+      return { ...auth, token: f(auth.token) };
+    case 'entra':
+      return auth.clientSecret ? { ...auth, clientSecret: f(auth.clientSecret) } : auth;
+    default:
+      return auth;
+  }
+}
+
+const mapResources = (rs: Resource[], f: (s: string) => string): Resource[] =>
+  rs.map((r) => ({ ...r, auth: mapAuth(r.auth, f) }));
+
+export class SealedJsonFile {
+  readonly #file: TextFile;
+  readonly #box: SecretBox;
+
+  constructor(filename: string, box: SecretBox) {
+    this.#file = new TextFile(filename);
+    this.#box = box;
+  }
+
+  async read(): Promise<Record<string, unknown> | null> {
+    const text = await this.#file.read();
+    if (text === null) return null;
+    const raw = JSON.parse(text) as Record<string, unknown>;
+    if (Array.isArray(raw.resources)) raw.resources = mapResources(raw.resources as Resource[], this.#box.open);
+    return raw;
+  }
+
+  write(data: StoreData): Promise<void> {
+    const onDisk = { ...data, resources: mapResources(data.resources, this.#box.seal) };
+    return this.#file.write(JSON.stringify(onDisk, null, 1));
+  }
+}

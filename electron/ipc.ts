@@ -1,0 +1,53 @@
+/**
+ * The Electron IPC binding of the admin contract. One channel carries
+ * `(method, input)`; the handler drops messages from any sender that is not
+ * one of the app's own windows, then validates the input against the
+ * contract like the HTTP binding does. Traffic is pushed to the window in the
+ * feed's batches.
+ */
+import type { TrafficRecord } from '../shared/types.js';
+import { dispatchAdmin } from './core/admin/dispatch.js';
+import type { Handlers } from './core/admin/service.js';
+import { errorBody, KitError, toKitError } from './core/errors.js';
+import type { TrafficFeed } from './core/traffic/feed.js';
+
+export const ADMIN_CHANNEL = 'kit:admin';
+export const TRAFFIC_CHANNEL = 'kit:traffic';
+
+/** The slice of Electron's ipcMain this binding needs (faked in tests). */
+export interface IpcMainLike {
+  handle(channel: string, listener: (event: { sender: { id: number } }, ...args: unknown[]) => Promise<unknown>): void;
+  removeHandler(channel: string): void;
+}
+
+export interface WebContentsLike {
+  id: number;
+  send(channel: string, ...args: unknown[]): void;
+  isDestroyed(): boolean;
+}
+
+/** Result envelope: Electron flattens thrown errors to strings, so errors travel as values. */
+export type IpcResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
+
+export function bindAdminIpc(
+  ipc: IpcMainLike,
+  handlers: Handlers,
+  isTrusted: (senderId: number) => boolean,
+): () => void {
+  ipc.handle(ADMIN_CHANNEL, async (event, method, input): Promise<IpcResult> => {
+    try {
+      if (!isTrusted(event.sender.id)) throw new KitError('forbidden', 'This window may not call the kit.');
+      if (typeof method !== 'string') throw new KitError('invalid_input', 'method must be a string.');
+      return { ok: true, value: await dispatchAdmin(handlers, method, input) };
+    } catch (e) {
+      return { ok: false, error: JSON.parse(errorBody(toKitError(e))).error };
+    }
+  });
+  return () => ipc.removeHandler(ADMIN_CHANNEL);
+}
+
+export function pushTraffic(feed: TrafficFeed, target: WebContentsLike): () => void {
+  return feed.subscribe((batch: TrafficRecord[]) => {
+    if (!target.isDestroyed()) target.send(TRAFFIC_CHANNEL, batch);
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The admin contract: every method the organizer console can call, with its
+ * input schema and its output type. The loopback HTTP binding, the Electron
+ * IPC binding and the renderer's client are all derived from this one table,
+ * so a new admin feature is one entry here plus one handler in the service.
+ */
+import type { z } from 'zod';
+import {
+  eventCreateSchema,
+  eventUpdateSchema,
+  resourceCreateSchema,
+  resourceUpdateSchema,
+  schemas,
+} from './schemas.js';
+import type {
+  Attendee,
+  IssuedKey,
+  KitEvent,
+  KitInfo,
+  Resource,
+  ResourceTestResult,
+  TrafficRecord,
+  UsageReport,
+} from './types.js';
+
+export interface ResourceHealth {
+  resourceId: string;
+  state: 'healthy' | 'cooling-down' | 'failing' | 'unknown';
+  lastError?: string;
+  coolDownUntil?: string;
+}
+
+export type ResourceView = Resource & { health?: ResourceHealth };
+export type EventView = KitEvent & { joinUrl: string; attendeeCount: number; live: boolean };
+export type AttendeeView = Attendee & { requestsToday: number; tokensToday: number };
+
+/** `output` is a type carrier only: it is never read at run time. */
+const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined as unknown as O });
+
+export const contract = {
+  'kit.info': method<typeof schemas.empty, KitInfo>(schemas.empty),
+  'resources.list': method<typeof schemas.empty, ResourceView[]>(schemas.empty),
+  'resources.create': method<typeof resourceCreateSchema, ResourceView>(resourceCreateSchema),
+  'resources.update': method<typeof resourceUpdateSchema, ResourceView>(resourceUpdateSchema),
+  'resources.remove': method<typeof schemas.byId, { ok: true }>(schemas.byId),
+  'resources.test': method<typeof schemas.byId, ResourceTestResult>(schemas.byId),
+  'events.list': method<typeof schemas.empty, EventView[]>(schemas.empty),
+  'events.create': method<typeof eventCreateSchema, EventView>(eventCreateSchema),
+  'events.update': method<typeof eventUpdateSchema, EventView>(eventUpdateSchema),
+  'events.remove': method<typeof schemas.byId, { ok: true }>(schemas.byId),
+  'attendees.list': method<typeof schemas.byEvent, AttendeeView[]>(schemas.byEvent),
+  'attendees.issue': method<typeof schemas.issue, IssuedKey[]>(schemas.issue),
+  'attendees.revoke': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
+  'attendees.restore': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
+  'usage.report': method<typeof schemas.usage, UsageReport>(schemas.usage),
+  'traffic.recent': method<typeof schemas.traffic, TrafficRecord[]>(schemas.traffic),
+} as const;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type Output<M extends MethodName> = Contract[M]['output'];
+
+export const methodNames = Object.keys(contract) as MethodName[];
+
+/** `'events.create'` → `kit.events.create(input)`: the shape the preload and the HTTP client expose. */
+type Split<S extends string> = S extends `${infer A}.${infer B}` ? [A, B] : never;
+export type KitApi = {
+  [G in Split<MethodName>[0]]: {
+    [M in MethodName as Split<M>[0] extends G ? Split<M>[1] : never]: (input: Input<M>) => Promise<Output<M>>;
+  };
+};
+
+/** Builds the verb object from any transport (IPC invoke, HTTP fetch). */
+export function buildKitApi(call: (method: MethodName, input: unknown) => Promise<unknown>): KitApi {
+  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
+  for (const m of methodNames) {
+    const [group, verb] = m.split('.') as [string, string];
+    api[group] ??= {};
+    api[group][verb] = (input: unknown) => call(m, input ?? {});
+  }
+  return api as unknown as KitApi;
+}

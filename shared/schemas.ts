@@ -1,0 +1,128 @@
+/**
+ * Input schemas for the admin contract. They live beside the contract so the
+ * HTTP binding, the IPC binding and the console's forms validate alike.
+ */
+import { z } from 'zod';
+import { entraModes, resourceKinds } from './types.js';
+
+/** Shown in place of a stored secret; sending it back means "keep the stored one". */
+export const SECRET_MASK = '••••••••';
+
+const id = z.string().min(1).max(100);
+const name = z.string().trim().min(1).max(120);
+
+export const isTimeZone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. Europe/Paris)' });
+const instant = z.iso.datetime({ offset: true });
+const wholeCount = z.number().int().min(0).max(1_000_000_000);
+
+export const resourceAuthSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('api-key'), key: z.string().min(1).max(4096) }),
+  z.object({
+    type: z.literal('entra'),
+    mode: z.enum(entraModes),
+    tenantId: z.string().max(200).optional(),
+    clientId: z.string().max(200).optional(),
+    clientSecret: z.string().max(4096).optional(),
+  }),
+  z.object({ type: z.literal('bearer'), token: z.string().min(1).max(16384) }),
+  z.object({ type: z.literal('none') }),
+]);
+
+const endpoint = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL');
+
+const resourceFields = {
+  name,
+  kind: z.enum(resourceKinds),
+  endpoint: endpoint.optional(),
+  deployment: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, dash, colon or underscore'),
+  upstreamDeployment: z.string().trim().max(200).optional(),
+  apiVersion: z.string().trim().max(64).optional(),
+  auth: resourceAuthSchema,
+  weight: z.number().int().min(1).max(1000).optional(),
+  enabled: z.boolean(),
+  sharedObjects: z.array(z.string().max(200)).max(100).optional(),
+};
+
+export const resourceCreateSchema = z.object(resourceFields).strict();
+export const resourceUpdateSchema = z
+  .object({ id, ...resourceFields })
+  .partial()
+  .required({ id: true })
+  .strict();
+
+const eventFields = {
+  name,
+  description: z.string().max(4000).optional(),
+  code: z
+    .string()
+    .trim()
+    .min(3)
+    .max(32)
+    .regex(/^[A-Za-z0-9-]+$/, 'letters, digits and dashes'),
+  startsAt: instant,
+  endsAt: instant,
+  timeZone,
+  dailyRequestCap: wholeCount,
+  maxTokenCap: wholeCount,
+  dailyTokenBudget: wholeCount.optional(),
+  capacity: z.number().int().min(1).max(100_000).optional(),
+  joinPassword: z.string().max(200).optional(),
+  resourceIds: z.array(id).max(200),
+  enabled: z.boolean(),
+};
+
+export const eventCreateSchema = z
+  .object({ ...eventFields, code: eventFields.code.optional() })
+  .strict()
+  .refine((e) => Date.parse(e.endsAt) > Date.parse(e.startsAt), {
+    message: 'endsAt must be after startsAt',
+    path: ['endsAt'],
+  });
+export const eventUpdateSchema = z
+  .object({ id, ...eventFields })
+  .partial()
+  .required({ id: true })
+  .strict();
+
+export const schemas = {
+  empty: z.object({}).strict(),
+  byId: z.object({ id }).strict(),
+  byEvent: z.object({ eventId: id }).strict(),
+  byAttendee: z.object({ attendeeId: id }).strict(),
+  issue: z.object({ eventId: id, count: z.number().int().min(1).max(500) }).strict(),
+  usage: z
+    .object({
+      eventId: id,
+      day: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}$/)
+        .optional(),
+    })
+    .strict(),
+  traffic: z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
+};

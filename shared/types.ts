@@ -1,0 +1,143 @@
+/**
+ * Records the organizer console and the kit agree on. These are the *views*
+ * the admin API returns: secrets never appear in them (see `maskAuth`).
+ */
+
+export const resourceKinds = [
+  'azure-openai',
+  'azure-inference',
+  'azure-search',
+  'foundry-agents',
+  'mcp',
+  'openai-compatible',
+  'playground',
+] as const;
+export type ResourceKind = (typeof resourceKinds)[number];
+
+export const entraModes = [
+  'default',
+  'azure-cli',
+  'service-principal',
+  'managed-identity',
+  'workload-identity',
+] as const;
+export type EntraMode = (typeof entraModes)[number];
+
+export type ResourceAuth =
+  | { type: 'api-key'; key: string }
+  | {
+      type: 'entra';
+      mode: EntraMode;
+      tenantId?: string;
+      clientId?: string;
+      clientSecret?: string;
+    }
+  | { type: 'bearer'; token: string }
+  | { type: 'none' };
+
+export interface Resource {
+  id: string;
+  name: string;
+  kind: ResourceKind;
+  endpoint: string;
+  /** The name attendees use: deployment, model, index or MCP server name. */
+  deployment: string;
+  /** The name upstream knows it by, when it differs (a model override). */
+  upstreamDeployment?: string;
+  apiVersion?: string;
+  auth: ResourceAuth;
+  weight?: number;
+  enabled: boolean;
+  /** Upstream object ids every attendee may use and none may delete (a pre-built agent). */
+  sharedObjects?: string[];
+  createdAt: string;
+}
+
+export interface KitEvent {
+  id: string;
+  name: string;
+  description?: string;
+  code: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  dailyRequestCap: number;
+  maxTokenCap: number;
+  /** Tokens per attendee per day; 0 or absent means no budget. */
+  dailyTokenBudget?: number;
+  capacity?: number;
+  joinPassword?: string;
+  resourceIds: string[];
+  enabled: boolean;
+  createdAt: string;
+}
+
+export interface Attendee {
+  id: string;
+  eventId: string;
+  name?: string;
+  /** First characters of the key, enough for an organizer to tell keys apart. */
+  keyHint: string;
+  revoked: boolean;
+  /** Pre-issued (printed card) keys are unclaimed until first registration on a device. */
+  issued: boolean;
+  createdAt: string;
+}
+
+export interface TrafficRecord {
+  id: number;
+  at: string;
+  method: string;
+  /** The route pattern and concrete path, never query strings (they may carry secrets). */
+  route: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  ttfbMs?: number;
+  eventId?: string;
+  attendeeId?: string;
+  attendeeName?: string;
+  deployment?: string;
+  resourceId?: string;
+  stream?: boolean;
+  promptTokens?: number;
+  completionTokens?: number;
+  totalTokens?: number;
+  errorCode?: string;
+}
+
+export interface KitInfo {
+  version: string;
+  lanUrls: string[];
+  port: number;
+  adminPort: number;
+  dataDir: string;
+}
+
+export interface ResourceTestResult {
+  ok: boolean;
+  latencyMs: number;
+  status?: number;
+  message: string;
+}
+
+export interface IssuedKey {
+  attendeeId: string;
+  apiKey: string;
+  claimUrl: string;
+}
+
+export interface UsageRow {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+  errors: number;
+}
+
+export interface UsageReport {
+  eventId: string;
+  day: string;
+  attendees: Array<UsageRow & { attendeeId: string; name?: string }>;
+  deployments: Array<UsageRow & { deployment: string }>;
+}
