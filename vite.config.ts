@@ -21,6 +21,8 @@ export default defineConfig({
   },
   test: {
     dir: here('./test'),
+    root: here('.'),
+    globalSetup: [here('./test/support/global-setup.ts')],
     include: ['**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,

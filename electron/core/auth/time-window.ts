@@ -84,12 +84,19 @@ function offsetAt(t: number, timeZone: string): number {
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
 }
 
-/** The instant of the next local midnight after `now` in `timeZone` (DST-aware). */
+/**
+ * The instant the next local day starts after `now` in `timeZone`. Usually
+ * local midnight; where DST skips midnight (Santiago, Havana) it is the
+ * instant the clock jumps over it.
+ */
 export function nextMidnight(now: number, timeZone: string): number {
   const w = wallClock(now, timeZone);
+  const today = dayIn(now, timeZone);
   const localMidnightAsUtc = Date.UTC(w.year, w.month - 1, w.day + 1);
-  // Guess with today's offset, then correct with the offset at the guess (handles DST shifts).
-  let guess = localMidnightAsUtc - offsetAt(now, timeZone);
-  guess = localMidnightAsUtc - offsetAt(guess, timeZone);
-  return guess <= now ? now + 1000 : guess;
+  // Each guess uses the offset in force at the previous guess; around a DST change one of them is right.
+  const g1 = localMidnightAsUtc - offsetAt(now, timeZone);
+  const g2 = localMidnightAsUtc - offsetAt(g1, timeZone);
+  const g3 = localMidnightAsUtc - offsetAt(g2, timeZone);
+  const flipped = [g1, g2, g3].filter((g) => g > now && dayIn(g, timeZone) !== today);
+  return flipped.length ? Math.min(...flipped) : now + 3_600_000;
 }
