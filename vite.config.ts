@@ -12,12 +12,19 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   root: here('./renderer'),
   base: './',
+  logLevel: 'warn',
   plugins: [react()],
   build: {
     outDir: here('./out/renderer'),
     emptyOutDir: true,
     sourcemap: true,
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      // zod ships comments Rollup cannot place; harmless, and noise in every `npm start`.
+      onwarn(warning, warn) {
+        if (warning.code !== 'INVALID_ANNOTATION') warn(warning);
+      },
+    },
   },
   test: {
     dir: here('./test'),

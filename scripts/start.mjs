@@ -18,9 +18,9 @@ const { path, why } = electronBinary();
 const noDisplay = process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY;
 const reason = why ?? (noDisplay ? 'there is no display (DISPLAY is not set)' : undefined);
 
+if (reason) console.log(`Starting the headless kit because ${reason}; open the console URL below in a browser.`);
 const child = reason
-  ? (console.log(`Starting the headless kit because ${reason}; open the console URL below in a browser.`),
-    spawn(process.execPath, ['bin/ai-proxy-kit.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' }))
+  ? spawn(process.execPath, ['bin/ai-proxy-kit.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' })
   : spawn(path, ['.'], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));
