@@ -5,6 +5,7 @@
  * that is filled in as the request goes.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform } from 'node:stream';
 import type { TrafficRecord } from '../../../shared/types.js';
 import type { Caller } from '../auth/attendee-auth.js';
 import { KitError } from '../errors.js';
@@ -48,6 +49,25 @@ export class ProxyCall {
   get search(): string {
     const s = this.query.toString();
     return s ? `?${s}` : '';
+  }
+
+  /**
+   * The body as a stream for upstream (multipart uploads, audio), never held
+   * whole; it fails with `body_too_large` once past the limit. Use instead of
+   * `body()`, not after it.
+   */
+  bodyStream(): Transform {
+    const limit = this.deps.maxBodyBytes;
+    if (Number(this.req.headers['content-length']) > limit) throw tooLarge(limit);
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        done(size > limit ? tooLarge(limit) : null, chunk);
+      },
+    });
+    this.req.on('error', (e) => counted.destroy(e));
+    return this.req.pipe(counted);
   }
 
   async body(): Promise<Buffer> {

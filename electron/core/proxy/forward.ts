@@ -28,7 +28,23 @@ export interface ForwardPlan {
   /** Resources that can serve it, in the order to try. */
   candidates: Resource[];
   build(resource: Resource): UpstreamRequest;
+  /**
+   * Sees the upstream answer before the client does (ownership: record the
+   * created object durably, filter a list, note ids arriving in a stream).
+   */
+  respond?(resource: Resource, status: number, headers: Dispatcher.ResponseData['headers']): ResponseHook | undefined;
 }
+
+/** How one upstream answer is looked at on its way back. */
+export interface ResponseHook {
+  /** Hold the whole (bounded) body and send what this returns instead; for small JSON answers. */
+  rewrite?(body: Buffer): Promise<Buffer>;
+  /** Called with each streamed chunk before it is written; the chunk waits until it resolves. */
+  chunk?(chunk: Buffer): Promise<void> | void;
+}
+
+/** The most a rewritten (held) answer may be; a larger one is passed through untouched. */
+export const MAX_HELD_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Client headers that must not travel upstream: hop-by-hop, the attendee's key, encodings we would have to undo. */
 const dropRequestHeaders = new Set([
@@ -122,13 +138,18 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     throw upstreamFailure(e, resource);
   }
   call.record.ttfbMs = call.deps.now() - call.started;
-  await relay(call, response);
+  await relay(call, response, plan.respond?.(resource, response.statusCode, response.headers));
 }
 
 /** Streams an upstream response to the client, reading usage on the side. */
-export async function relay(call: ProxyCall, response: Dispatcher.ResponseData): Promise<void> {
+export async function relay(call: ProxyCall, response: Dispatcher.ResponseData, hook?: ResponseHook): Promise<void> {
   const { res } = call;
   const contentType = response.headers['content-type'] as string | undefined;
+  if (hook?.rewrite) {
+    const held = await holdBody(call, response);
+    if (held) return sendHeld(call, response, await hook.rewrite(held));
+    return; // too large to hold: the connection was cut rather than leak an unfiltered answer
+  }
   const isStream = contentType?.includes('text/event-stream') ?? false;
   const headers = responseHeaders(response.headers);
   if (isStream) {
@@ -143,6 +164,7 @@ export async function relay(call: ProxyCall, response: Dispatcher.ResponseData):
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       tap.push(chunk);
+      if (hook?.chunk) await hook.chunk(chunk);
       if (!res.write(chunk)) await drained(call);
     }
   } catch (e) {
@@ -156,6 +178,39 @@ export async function relay(call: ProxyCall, response: Dispatcher.ResponseData):
   res.end();
   const usage = tap.end();
   if (usage) Object.assign(call.record, usage);
+}
+
+/** Reads a whole upstream answer up to MAX_HELD_RESPONSE_BYTES; undefined (and the client cut) when larger. */
+async function holdBody(call: ProxyCall, response: Dispatcher.ResponseData): Promise<Buffer | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_HELD_RESPONSE_BYTES) {
+        response.body.destroy();
+        call.record.errorCode = 'body_too_large';
+        call.res.destroy();
+        return undefined;
+      }
+      chunks.push(chunk);
+    }
+  } catch (e) {
+    if (!call.signal.aborted) throw upstreamFailure(e, { deployment: call.record.deployment ?? '' } as Resource);
+    return undefined;
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function sendHeld(call: ProxyCall, response: Dispatcher.ResponseData, body: Buffer): void {
+  const headers = responseHeaders(response.headers);
+  headers['content-length'] = body.length;
+  call.res.writeHead(response.statusCode, headers);
+  call.res.end(body);
+  const usage = new UsageTap(response.headers['content-type'] as string | undefined);
+  usage.push(body);
+  const u = usage.end();
+  if (u) Object.assign(call.record, u);
 }
 
 function drained(call: ProxyCall): Promise<void> {

@@ -1,13 +1,32 @@
 /**
- * The proxy's route table, read like the seed's API table. Each API family
- * owns its rows in its own file under `families/`.
+ * The proxy's route table, read like the seed's table. Each API family owns
+ * its rows in its own file under `families/`.
  *
- * | API                         | Endpoint pattern (below /api/v1)                          |
- * |-----------------------------|-----------------------------------------------------------|
- * | Chat Completions            | /openai/deployments/{deployment}/chat/completions          |
- * | Embeddings                  | /openai/deployments/{deployment}/embeddings                |
+ * | API                        | Endpoint pattern (below /api/v1)                               | family          |
+ * |----------------------------|----------------------------------------------------------------|-----------------|
+ * | Chat Completions           | /openai/deployments/{deployment}/chat/completions              | azure-openai    |
+ * | Chat with Extensions       | /openai/deployments/{deployment}/extensions/chat/completions   | azure-openai    |
+ * | Embeddings                 | /openai/deployments/{deployment}/embeddings                    | azure-openai    |
+ * | Completions, images, audio | /openai/deployments/{deployment}/{completions,images,audio/..} | azure-openai    |
+ * | Azure Inference Chat       | /chat/completions  (also /models/chat/completions)             | inference       |
+ * | Azure Inference Embeddings | /embeddings        (also /models/embeddings)                   | inference       |
+ * | Image Embeddings           | /images/embeddings (also /models/images/embeddings)            | inference       |
+ * | Azure Inference Info       | /info              (also /models/info)                         | inference       |
+ * | OpenAI v1 chat, embeddings | /openai/v1/chat/completions, /openai/v1/embeddings             | openai-v1       |
+ * | Azure AI Search            | /indexes/{index}/docs/search, /indexes('{index}')/docs/...     | search          |
+ * | Event info                 | /eventinfo                                                     | eventinfo       |
  */
 import { azureOpenAIRoutes } from './families/azure-openai.js';
+import { eventInfoRoutes } from './families/eventinfo.js';
+import { inferenceRoutes } from './families/inference.js';
+import { openAiV1Routes } from './families/openai-v1.js';
+import { searchRoutes } from './families/search.js';
 import type { ProxyRoute } from './route.js';
 
-export const proxyRoutes: ProxyRoute[] = [...azureOpenAIRoutes];
+export const proxyRoutes: ProxyRoute[] = [
+  ...azureOpenAIRoutes,
+  ...inferenceRoutes,
+  ...openAiV1Routes,
+  ...searchRoutes,
+  ...eventInfoRoutes,
+];

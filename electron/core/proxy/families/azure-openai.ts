@@ -2,7 +2,8 @@
  * Azure OpenAI deployment routes (`/openai/deployments/{deployment}/...`).
  * An azure-openai resource gets the same path and the client's api-version;
  * an OpenAI-compatible server (or the playground) gets `/v1/<operation>` with
- * the model named in the body instead.
+ * the model named in the body instead. Multipart uploads (audio) stream
+ * straight through; binary answers (speech) stream straight back.
  */
 import type { Resource } from '../../../../shared/types.js';
 import type { Json, ProxyCall } from '../call.js';
@@ -12,11 +13,14 @@ import type { ProxyRoute } from '../route.js';
 
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
-function withApiVersion(call: ProxyCall, resource: Resource): string {
+export function withApiVersion(call: ProxyCall, resource: Resource): string {
   const q = new URLSearchParams(call.query);
   if (!q.has('api-version')) q.set('api-version', resource.apiVersion ?? DEFAULT_AZURE_API_VERSION);
   return `?${q}`;
 }
+
+/** OpenAI-compatible servers have no "extensions" flavour: the plain operation is the closest. */
+const compatibleOperation = (operation: string) => operation.replace(/^extensions\//, '');
 
 /** Where one OpenAI-style JSON operation goes on a given resource. */
 export function openAiJsonTarget(call: ProxyCall, r: Resource, operation: string, json: Json): UpstreamRequest {
@@ -27,7 +31,7 @@ export function openAiJsonTarget(call: ProxyCall, r: Resource, operation: string
     };
   }
   return {
-    url: `${base}/${operation}`,
+    url: `${base}/${compatibleOperation(operation)}`,
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ ...json, model: upstreamName(r) }),
   };
@@ -42,11 +46,52 @@ function deploymentJson(operation: string) {
   };
 }
 
+/**
+ * A multipart upload (audio to transcribe or translate), streamed to
+ * upstream as it arrives with the client's content type (and boundary). An
+ * OpenAI-compatible server reads the model from the form as the client wrote it.
+ */
+function deploymentMultipart(operation: string) {
+  return async (call: ProxyCall): Promise<void> => {
+    const deployment = call.params.deployment ?? '';
+    const candidates = resolveDeployment(call, deployment, openAiKinds);
+    const body = call.bodyStream();
+    await forward(call, {
+      deployment,
+      candidates,
+      build: (r) => {
+        const base = call.deps.upstream.base(r);
+        const url =
+          r.kind === 'azure-openai'
+            ? `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}${withApiVersion(call, r)}`
+            : `${base}/${operation}`;
+        return { url, body };
+      },
+    });
+  };
+}
+
+const json = (path: string, operation: string): ProxyRoute => ({
+  method: 'POST',
+  path: `/openai/deployments/:deployment/${path}`,
+  handler: deploymentJson(operation),
+});
+
 export const azureOpenAIRoutes: ProxyRoute[] = [
+  json('chat/completions', 'chat/completions'),
+  json('extensions/chat/completions', 'extensions/chat/completions'),
+  json('embeddings', 'embeddings'),
+  json('completions', 'completions'),
+  json('images/generations', 'images/generations'),
+  json('audio/speech', 'audio/speech'),
   {
     method: 'POST',
-    path: '/openai/deployments/:deployment/chat/completions',
-    handler: deploymentJson('chat/completions'),
+    path: '/openai/deployments/:deployment/audio/transcriptions',
+    handler: deploymentMultipart('audio/transcriptions'),
   },
-  { method: 'POST', path: '/openai/deployments/:deployment/embeddings', handler: deploymentJson('embeddings') },
+  {
+    method: 'POST',
+    path: '/openai/deployments/:deployment/audio/translations',
+    handler: deploymentMultipart('audio/translations'),
+  },
 ];

@@ -1,0 +1,53 @@
+/**
+ * Azure AI model inference (seed 001): `/chat/completions`, `/embeddings`,
+ * `/images/embeddings` and `/info`, routed by the model the body (or, for
+ * `/info`, the query) names, also under `/models/...`, the Foundry endpoint
+ * shape that `ModelClient(endpoint + "/models")` sends.
+ */
+import type { ProxyCall } from '../call.js';
+import { eventResources, resolveDeployment, upstreamName } from '../deployments.js';
+import { forward } from '../forward.js';
+import type { ProxyRoute } from '../route.js';
+import { DEFAULT_INFERENCE_API_VERSION, modelKinds, modelTarget } from './model-target.js';
+
+function byModel(operation: string) {
+  return async (call: ProxyCall): Promise<void> => {
+    const json = await call.json();
+    const model = typeof json.model === 'string' ? json.model : undefined;
+    const candidates = resolveDeployment(call, model, modelKinds, 'model');
+    await forward(call, {
+      deployment: model ?? '',
+      candidates,
+      build: (r) => modelTarget(call, r, operation, json, 'inference'),
+    });
+  };
+}
+
+/** Model metadata: the model named in the query, else the event's first inference resource. */
+async function info(call: ProxyCall): Promise<void> {
+  const named = call.query.get('model') ?? undefined;
+  const candidates = named
+    ? resolveDeployment(call, named, ['azure-inference'], 'model')
+    : resolveDeployment(call, eventResources(call, ['azure-inference'])[0]?.deployment, ['azure-inference'], 'model');
+  await forward(call, {
+    deployment: candidates[0]?.deployment ?? '',
+    candidates,
+    build: (r) => {
+      const q = new URLSearchParams(call.query);
+      q.delete('model');
+      if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_INFERENCE_API_VERSION);
+      // A resource behind a several-model endpoint answers for the model it is asked about.
+      if (named) q.set('model', upstreamName(r));
+      return { url: `${call.deps.upstream.base(r)}/info?${q}`, body: null };
+    },
+  });
+}
+
+const rows = (prefix: string): ProxyRoute[] => [
+  { method: 'POST', path: `${prefix}/chat/completions`, handler: byModel('chat/completions') },
+  { method: 'POST', path: `${prefix}/embeddings`, handler: byModel('embeddings') },
+  { method: 'POST', path: `${prefix}/images/embeddings`, handler: byModel('images/embeddings') },
+  { method: 'GET', path: `${prefix}/info`, handler: info },
+];
+
+export const inferenceRoutes: ProxyRoute[] = [...rows(''), ...rows('/models')];

@@ -1,0 +1,75 @@
+/**
+ * Azure AI Search, read-only: the query operations a search SDK makes, in
+ * both URL styles (REST `indexes/{index}/docs/search` and OData
+ * `indexes('{index}')/docs/search.post.search`). Anything that writes
+ * (documents, index management) is 405, so even an admin key stays read-only
+ * through the kit. The index must be one of the event's search resources.
+ */
+import { KitError } from '../../errors.js';
+import type { ProxyCall } from '../call.js';
+import { resolveDeployment, upstreamName } from '../deployments.js';
+import { forward } from '../forward.js';
+import type { ProxyRoute } from '../route.js';
+
+export const DEFAULT_SEARCH_API_VERSION = '2024-07-01';
+
+/** The read operations, by the part of the path after the index. */
+const readOps: Array<{ method: 'GET' | 'POST'; tail: RegExp }> = [
+  { method: 'GET', tail: /^\/docs$/ },
+  { method: 'POST', tail: /^\/docs\/(search|search\.post\.search)$/ },
+  { method: 'GET', tail: /^\/docs\/\$count$/ },
+  { method: 'GET', tail: /^\/docs\/(suggest|search\.suggest|autocomplete|search\.autocomplete)$/ },
+  { method: 'POST', tail: /^\/docs\/(suggest|search\.post\.suggest|autocomplete|search\.post\.autocomplete)$/ },
+  // Document lookup by key; the names above are operations, not keys (as on the service itself).
+  { method: 'GET', tail: /^\/docs\/(?!index$|search(\.|$)|suggest$|autocomplete$)[^/]+$/ },
+  { method: 'GET', tail: /^\/docs\('[^/]*'\)$/ },
+];
+
+/** `/name/rest` or `('name')/rest` → the index name (decoded) and the rest (raw). */
+export function splitIndexPath(afterIndexes: string): { index: string; tail: string } | undefined {
+  const m = /^\/([^/('"]+)(\/.*)?$/.exec(afterIndexes) ?? /^\('([^'/]+)'\)(\/.*)?$/.exec(afterIndexes);
+  if (!m?.[1]) return undefined;
+  let index: string;
+  try {
+    index = decodeURIComponent(m[1]);
+  } catch {
+    return undefined;
+  }
+  return { index, tail: m[2] ?? '' };
+}
+
+const readOnly = (method: string) =>
+  new KitError(
+    'method_not_allowed',
+    `The kit gives read-only access to search: ${method} on this path would change the index. Queries, counts, suggestions and document lookups are allowed.`,
+    { allow: 'GET, POST' },
+  );
+
+async function search(call: ProxyCall): Promise<void> {
+  const method = call.req.method ?? 'GET';
+  const afterIndexes = call.path.slice('/indexes'.length);
+  const parts = splitIndexPath(afterIndexes);
+  const op = parts && readOps.find((o) => o.method === method && o.tail.test(parts.tail));
+  if (!parts || !op) throw readOnly(method);
+  const candidates = resolveDeployment(call, parts.index, ['azure-search'], 'search index');
+  const odata = afterIndexes.startsWith('(');
+  await forward(call, {
+    deployment: parts.index,
+    candidates,
+    build: (r) => {
+      const q = new URLSearchParams(call.query);
+      if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_SEARCH_API_VERSION);
+      const name = encodeURIComponent(upstreamName(r));
+      const indexPart = odata ? `('${name}')` : `/${name}`;
+      return {
+        url: `${call.deps.upstream.base(r)}/indexes${indexPart}${parts.tail}?${q}`,
+        ...(method === 'GET' ? { body: null } : {}),
+      };
+    },
+  });
+}
+
+export const searchRoutes: ProxyRoute[] = [
+  // One row for the whole `indexes` tree: the module above decides what is a read.
+  { method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], path: '/indexes*', handler: search },
+];
