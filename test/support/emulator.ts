@@ -123,7 +123,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
 
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    try {
+      for await (const c of req) chunks.push(c as Buffer);
+    } catch {
+      return; // the client (the kit) cut the upload short: nothing to answer
+    }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const body = Buffer.concat(chunks);
     const r: Received = {
