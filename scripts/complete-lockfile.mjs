@@ -10,7 +10,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 function registryMeta(name, range) {
   try {
-    const out = execFileSync('npm', ['view', `${name}@${range}`, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('npm', ['view', `${name}@${range}`, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const meta = JSON.parse(out);
     return Array.isArray(meta) ? meta.at(-1) : meta;
   } catch {
@@ -25,7 +28,8 @@ function platformFromName(name, range) {
   const os = parts.find((p) => oses.includes(p));
   const cpu = parts.find((p) => cpus.includes(p));
   if (!os || !cpu || !/^\d+\.\d+\.\d+/.test(range)) throw new Error(`cannot place optional package ${name}@${range}`);
-  const libc = os !== 'linux' ? undefined : parts.includes('musl') || parts.includes('musleabihf') ? ['musl'] : ['glibc'];
+  const libc =
+    os !== 'linux' ? undefined : parts.includes('musl') || parts.includes('musleabihf') ? ['musl'] : ['glibc'];
   return { version: range, os: [os], cpu: [cpu], ...(libc ? { libc } : {}) };
 }
 
@@ -51,6 +55,8 @@ for (const [path, entry] of Object.entries(pkgs)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(pkgs).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a < b ? -1 : 1)),
+);
 writeFileSync('package-lock.json', `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lockfile: added ${added} optional platform package entr${added === 1 ? 'y' : 'ies'}`);
