@@ -27,6 +27,7 @@ export interface ResourceHealth {
   resourceId: string;
   state: 'healthy' | 'cooling-down' | 'failing' | 'unknown';
   lastError?: string;
+  lastErrorAt?: string;
   coolDownUntil?: string;
 }
 

@@ -17,11 +17,12 @@ import { lanBaseUrls } from './net/addresses.js';
 import { startPlayground } from './playground/server.js';
 import { createProxy } from './proxy/proxy.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
-import { Upstream, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
+import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';
 import { fileSecretBox, type SecretBox } from './store/secret-box.js';
 import { KitStore } from './store/store.js';
 import { TrafficFeed } from './traffic/feed.js';
+import { UsageLedger } from './usage/ledger.js';
 
 export interface KitOptions {
   dataDir: string;
@@ -39,6 +40,10 @@ export interface KitOptions {
   secretBox?: SecretBox;
   timeouts?: Partial<UpstreamTimeouts>;
   maxBodyBytes?: number;
+  /** Routing knobs (attempts per call, default throttle rest, the weighted draw's randomness). */
+  routing?: Pick<UpstreamOptions, 'maxAttempts' | 'throttleMs' | 'random'>;
+  /** How often in-memory usage counters reach the store file. */
+  usageFlushMs?: number;
 }
 
 export interface Kit {
@@ -80,9 +85,22 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const token = await adminToken(opts.dataDir, opts.env);
 
   const playground = await startPlayground();
-  const upstream = new Upstream({ tokens: opts.tokens, timeouts: opts.timeouts, playgroundOrigin: playground.origin });
+  const upstream = new Upstream({
+    ...opts.routing,
+    tokens: opts.tokens,
+    timeouts: opts.timeouts,
+    playgroundOrigin: playground.origin,
+  });
   const feed = new TrafficFeed();
-  const proxy = createProxy({ store, feed, upstream, now, maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024 });
+  const ledger = new UsageLedger(store, opts.usageFlushMs);
+  const proxy = createProxy({
+    store,
+    feed,
+    upstream,
+    ledger,
+    now,
+    maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
+  });
 
   let port = 0;
   let adminPort = 0;
@@ -123,6 +141,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       feed.close();
       await Promise.all([closeServer(lan), closeServer(admin)]);
       await Promise.all([playground.close(), upstream.close()]);
+      await ledger.close();
       await store.persist();
     },
   };

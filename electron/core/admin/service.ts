@@ -75,7 +75,8 @@ export function createAdminService(deps: AdminDeps): Handlers {
   return {
     'kit.info': async () => deps.info(),
 
-    'resources.list': async () => store.data.resources.map(resourceView),
+    'resources.list': async () =>
+      store.data.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
     'resources.create': async (input) => {
       const r: Resource = {
         ...input,
@@ -109,7 +110,13 @@ export function createAdminService(deps: AdminDeps): Handlers {
       });
       return { ok: true as const };
     },
-    'resources.test': async ({ id }) => testResource(deps.upstream, resourceOr404(id)),
+    'resources.test': async ({ id }) => {
+      const result = await testResource(deps.upstream, resourceOr404(id));
+      // A failed test is news for the health column, but not a reason to pull the resource from rotation.
+      if (result.ok) deps.upstream.health.succeeded(id);
+      else deps.upstream.health.failed(id, result.message, now(), 0);
+      return result;
+    },
 
     'events.list': async () => store.data.events.map(viewEvent),
     'events.create': async (input) => {

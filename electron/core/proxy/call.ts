@@ -18,6 +18,8 @@ export class ProxyCall {
   readonly abort = new AbortController();
   #body: Buffer | undefined;
   #json: Json | undefined;
+  /** The JSON body was edited (a cap applied, usage asked for): `body()` serializes it again, once. */
+  #edited = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -70,9 +72,30 @@ export class ProxyCall {
     return this.req.pipe(counted);
   }
 
+  /** The body to send upstream: the client's bytes as read, or the edited JSON. */
   async body(): Promise<Buffer> {
     this.#body ??= await readBody(this.req, this.deps.maxBodyBytes);
+    if (this.#edited && this.#json) {
+      this.#body = Buffer.from(JSON.stringify(this.#json));
+      this.#edited = false;
+    }
     return this.#body;
+  }
+
+  /** The JSON body if a handler already parsed it (limits read it without forcing a parse). */
+  get parsedJson(): Json | undefined {
+    return this.#json;
+  }
+
+  /**
+   * Changes the parsed JSON body in place; the upstream then gets it
+   * re-serialized. Handlers that build their own body from `json()` see the
+   * change too, since it is the same object.
+   */
+  editJson(change: (json: Json) => void): void {
+    if (!this.#json) throw new Error('editJson before json()');
+    change(this.#json);
+    this.#edited = true;
   }
 
   /** The JSON object body. Anything else (not JSON, an array, a number) is `invalid_json`. */

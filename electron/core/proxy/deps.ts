@@ -4,12 +4,14 @@
  */
 import type { KitStore } from '../store/store.js';
 import type { TrafficFeed } from '../traffic/feed.js';
+import type { UsageLedger } from '../usage/ledger.js';
 import type { Upstream } from './upstream/upstream.js';
 
 export interface ProxyDeps {
   store: KitStore;
   feed: TrafficFeed;
   upstream: Upstream;
+  ledger: UsageLedger;
   now: () => number;
   maxBodyBytes: number;
 }

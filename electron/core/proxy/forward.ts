@@ -1,16 +1,29 @@
 /**
- * Sends a proxied request to one of its candidate resources and streams the
- * answer back as it arrives: no compression, no re-chunking, SSE flushed per
- * chunk. The attendee's key never leaves; the resource's credential is added.
- * A client that goes away aborts the upstream request.
+ * Sends a proxied request upstream and streams the answer back. This is the
+ * one path every API family goes through, so the event's limits and the
+ * usage count live here: a metered call (a POST to a model, search or agent
+ * service) is checked against the daily cap and token budget and counted;
+ * output-token fields are held to the event's cap; a stream gets upstream to
+ * report usage. Then the call tries the resources behind the deployment name
+ * in balanced order, failing over on connect errors, timeouts, 429 and 5xx
+ * while nothing has reached the client yet, and resting a throttled resource
+ * until the deadline it asked for. The attendee's key never leaves; the
+ * resource's credential is added. A client that goes away aborts upstream.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Resource } from '../../../shared/types.js';
-import { KitError } from '../errors.js';
+import { KitError, toKitError } from '../errors.js';
+import type { EventDay } from '../usage/ledger.js';
+import { rankCandidates } from './balance.js';
 import type { ProxyCall } from './call.js';
-import { UsageTap } from './usage.js';
+import { admit, capOutputTokens, checkOutputTokens, type OutputTokenField } from './limits.js';
+import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
+import { estimateUsage } from './token-estimate.js';
+import { retryDeadline } from './upstream/health.js';
+
+export { MAX_HELD_RESPONSE_BYTES, type ResponseHook, relay, upstreamFailure } from './relay.js';
 
 export interface UpstreamRequest {
   /** Absolute URL of the upstream operation, query included. */
@@ -18,33 +31,32 @@ export interface UpstreamRequest {
   method?: string;
   /** Added to (and overriding) the forwarded client headers. */
   headers?: Record<string, string>;
-  /** Defaults to the client's body as read (or streamed) by the handler. */
+  /** Defaults to the client's body as read (or edited) by the handler. A stream cannot be sent twice: no failover. */
   body?: Buffer | string | Readable | null;
 }
 
 export interface ForwardPlan {
-  /** The name the attendee asked for, for the traffic record. */
+  /** The name the attendee asked for, for the traffic record and the usage count. */
   deployment: string;
-  /** Resources that can serve it, in the order to try. */
+  /** Resources that can serve it; `forward` picks the order. */
   candidates: Resource[];
   build(resource: Resource): UpstreamRequest;
   /**
+   * Counts toward the daily cap and usage. Default: a POST, unless every
+   * candidate is an MCP server (DESIGN: POSTs count; GETs, DELETEs, MCP do not).
+   */
+  metered?: boolean;
+  /** The output-token field this operation uses: the event's cap is applied there when the request sets none. */
+  outputTokenField?: OutputTokenField;
+  /** The operation takes `stream_options.include_usage` (chat, legacy completions): ask for usage on streams. */
+  streamOptions?: boolean;
+  /**
    * Sees the upstream answer before the client does (ownership: record the
    * created object durably, filter a list, note ids arriving in a stream).
+   * Called only for the answer that is relayed, never for one failed over.
    */
   respond?(resource: Resource, status: number, headers: Dispatcher.ResponseData['headers']): ResponseHook | undefined;
 }
-
-/** How one upstream answer is looked at on its way back. */
-export interface ResponseHook {
-  /** Hold the whole (bounded) body and send what this returns instead; for small JSON answers. */
-  rewrite?(body: Buffer): Promise<Buffer>;
-  /** Called with each streamed chunk before it is written; the chunk waits until it resolves. */
-  chunk?(chunk: Buffer): Promise<void> | void;
-}
-
-/** The most a rewritten (held) answer may be; a larger one is passed through untouched. */
-export const MAX_HELD_RESPONSE_BYTES = 8 * 1024 * 1024;
 
 /** Client headers that must not travel upstream: hop-by-hop, the attendee's key, encodings we would have to undo. */
 const dropRequestHeaders = new Set([
@@ -69,16 +81,6 @@ const dropRequestHeaders = new Set([
   'forwarded',
 ]);
 
-const dropResponseHeaders = new Set([
-  'connection',
-  'keep-alive',
-  'transfer-encoding',
-  'trailer',
-  'upgrade',
-  'proxy-authenticate',
-  'set-cookie',
-]);
-
 export function upstreamHeaders(client: IncomingHttpHeaders, extra: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(client)) {
@@ -88,139 +90,157 @@ export function upstreamHeaders(client: IncomingHttpHeaders, extra: Record<strin
   return Object.assign(out, extra);
 }
 
-function responseHeaders(up: Dispatcher.ResponseData['headers']): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(up)) {
-    if (v !== undefined && !dropResponseHeaders.has(k)) out[k] = v;
-  }
-  return out;
+const retryableStatus = (s: number) => s === 429 || s >= 500;
+
+/**
+ * Azure OpenAI answers 400 to `stream_options` on api-versions before
+ * 2024-08-01; the client picked the version, so leave those alone (their
+ * tokens are counted by the tokenizer instead). No version (v1 and
+ * OpenAI-style routes) means a current API.
+ */
+export function acceptsStreamOptions(apiVersion: string | null): boolean {
+  if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return true;
+  return apiVersion.slice(0, 10) >= '2024-08-01';
 }
 
-/** undici's error codes → the kit's codes. Anything before a response is "unavailable" unless it timed out. */
-export function upstreamFailure(e: unknown, resource: Resource): KitError {
-  const code = (e as { code?: string }).code ?? '';
-  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
-    return new KitError('upstream_timeout', `The upstream behind "${resource.deployment}" did not answer in time.`);
+interface Prepared {
+  metered: boolean;
+  stripUsage: boolean;
+}
+
+/** Limits and usage settings that depend on the request body, applied once before any attempt. */
+async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
+  const method = (call.req.method ?? 'GET').toUpperCase();
+  const metered = plan.metered ?? (method === 'POST' && !plan.candidates.every((r) => r.kind === 'mcp'));
+  if (plan.outputTokenField) await capOutputTokens(call, plan.outputTokenField);
+  const json = call.parsedJson;
+  if (json) checkOutputTokens(call.caller.event, json);
+  let stripUsage = false;
+  if (plan.streamOptions && json?.stream === true && acceptsStreamOptions(call.query.get('api-version'))) {
+    const so = json.stream_options;
+    if (!(so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true)) {
+      call.editJson((j) => {
+        j.stream_options = { ...(so && typeof so === 'object' ? so : {}), include_usage: true };
+      });
+      stripUsage = true;
+    }
   }
-  if (e instanceof KitError) return e;
-  return new KitError(
-    'upstream_unavailable',
-    `The upstream behind "${resource.deployment}" could not be reached${code ? ` (${code})` : ''}.`,
-  );
+  return { metered, stripUsage };
 }
 
 export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void> {
-  const resource = plan.candidates[0];
   call.record.deployment = plan.deployment;
-  if (!resource) throw new KitError('deployment_not_found', `No enabled resource serves "${plan.deployment}".`);
-  call.record.resourceId = resource.id;
-  const { upstream } = call.deps;
-  const req = plan.build(resource);
-  const url = new URL(req.url);
-  const headers = upstreamHeaders(call.req.headers, {
-    ...(await upstream.credentialHeaders(resource)),
-    ...req.headers,
-  });
-  const body = req.body === undefined ? await call.body() : req.body;
-
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await upstream.dispatcher.request({
-      origin: url.origin,
-      path: url.pathname + url.search,
-      method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
-      headers,
-      body,
-      signal: call.signal,
-    });
-  } catch (e) {
-    if (call.signal.aborted) return;
-    throw upstreamFailure(e, resource);
+  if (plan.candidates.length === 0) {
+    throw new KitError('deployment_not_found', `No enabled resource serves "${plan.deployment}".`);
   }
-  call.record.ttfbMs = call.deps.now() - call.started;
-  await relay(call, response, plan.respond?.(resource, response.statusCode, response.headers));
+  const { metered, stripUsage } = await prepare(call, plan);
+  const { upstream, now } = call.deps;
+  const day = metered ? admit(call, plan.deployment) : undefined;
+  const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
+  const attempts = Math.min(order.length, upstream.maxAttempts);
+
+  let dispatched = false;
+  let outcome: RelayOutcome | undefined;
+  let failure: KitError | undefined;
+  try {
+    for (let i = 0; i < attempts; i++) {
+      const resource = order[i] as Resource;
+      call.record.resourceId = resource.id;
+      const req = plan.build(resource);
+      let headers: Record<string, string>;
+      try {
+        headers = upstreamHeaders(call.req.headers, {
+          ...(await upstream.credentialHeaders(resource)),
+          ...req.headers,
+        });
+      } catch (e) {
+        failure = toKitError(e);
+        upstream.health.failed(resource.id, failure.message, now());
+        continue;
+      }
+      const body = req.body === undefined ? await call.body() : req.body;
+      const replayable = !(body instanceof Readable);
+      const last = i === attempts - 1 || !replayable;
+      const url = new URL(req.url);
+      dispatched = true;
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await upstream.dispatcher.request({
+          origin: url.origin,
+          path: url.pathname + url.search,
+          method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal: call.signal,
+        });
+      } catch (e) {
+        if (call.signal.aborted) return;
+        failure = upstreamFailure(e, resource);
+        const code = (e as { code?: string }).code;
+        upstream.health.failed(resource.id, `${failure.code}${code ? ` (${code})` : ''}`, now());
+        if (last) break;
+        continue;
+      }
+      const status = response.statusCode;
+      if (status === 429) {
+        const until = retryDeadline(response.headers, now()) ?? now() + upstream.throttleMs;
+        upstream.health.throttled(resource.id, until, `HTTP 429 throttled by upstream`, now());
+      } else if (status >= 500) {
+        upstream.health.failed(resource.id, `HTTP ${status} from upstream`, now());
+      } else {
+        upstream.health.succeeded(resource.id);
+      }
+      if (retryableStatus(status) && !last) {
+        // Nothing reached the client yet: drop this answer and try the next resource.
+        await response.body.dump().catch(() => undefined);
+        continue;
+      }
+      call.record.ttfbMs = now() - call.started;
+      outcome = await relay(call, response, {
+        stripUsage,
+        hook: plan.respond?.(resource, response.statusCode, response.headers),
+      });
+      if (outcome.brokenCode) {
+        upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
+      }
+      return;
+    }
+    throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
+  } finally {
+    if (metered && day) await settle(call, plan.deployment, day, dispatched, outcome);
+  }
 }
 
-/** Streams an upstream response to the client, reading usage on the side. */
-export async function relay(call: ProxyCall, response: Dispatcher.ResponseData, hook?: ResponseHook): Promise<void> {
-  const { res } = call;
-  const contentType = response.headers['content-type'] as string | undefined;
-  if (hook?.rewrite) {
-    const held = await holdBody(call, response);
-    if (held) return sendHeld(call, response, await hook.rewrite(held));
-    return; // too large to hold: the connection was cut rather than leak an unfiltered answer
-  }
-  const isStream = contentType?.includes('text/event-stream') ?? false;
-  const headers = responseHeaders(response.headers);
-  if (isStream) {
-    headers['cache-control'] = 'no-cache';
-    headers['x-accel-buffering'] = 'no';
-    call.record.stream = true;
-  }
-  res.writeHead(response.statusCode, headers);
-  if (isStream) res.flushHeaders();
-
-  const tap = new UsageTap(contentType);
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      tap.push(chunk);
-      if (hook?.chunk) await hook.chunk(chunk);
-      if (!res.write(chunk)) await drained(call);
-    }
-  } catch (e) {
-    if (!call.signal.aborted) {
-      // Headers are gone; cutting the connection is the only way left to say "incomplete".
-      call.record.errorCode = upstreamFailure(e, { deployment: call.record.deployment ?? '' } as Resource).code;
-      res.destroy();
-    }
+/** Books the outcome of a metered call: a request never sent is taken back; tokens and errors are added. */
+async function settle(
+  call: ProxyCall,
+  deployment: string,
+  day: EventDay,
+  dispatched: boolean,
+  outcome: RelayOutcome | undefined,
+): Promise<void> {
+  const { ledger } = call.deps;
+  const { event, attendee } = call.caller;
+  if (!dispatched) {
+    ledger.removeRequest(event.id, attendee.id, deployment, day.day);
     return;
   }
-  res.end();
-  const usage = tap.end();
-  if (usage) Object.assign(call.record, usage);
-}
-
-/** Reads a whole upstream answer up to MAX_HELD_RESPONSE_BYTES; undefined (and the client cut) when larger. */
-async function holdBody(call: ProxyCall, response: Dispatcher.ResponseData): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_HELD_RESPONSE_BYTES) {
-        response.body.destroy();
-        call.record.errorCode = 'body_too_large';
-        call.res.destroy();
-        return undefined;
-      }
-      chunks.push(chunk);
+  const status = call.res.headersSent ? call.res.statusCode : 0;
+  const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
+  if (failed && !outcome?.clientGone && !call.signal.aborted)
+    ledger.addError(event.id, attendee.id, deployment, day.day);
+  if (!outcome || status >= 400) return;
+  let usage = outcome.read.usage;
+  if (!usage && outcome.read.completionText) {
+    try {
+      usage = await estimateUsage(call.parsedJson, outcome.read.completionText);
+    } catch {
+      usage = undefined;
     }
-  } catch (e) {
-    if (!call.signal.aborted) throw upstreamFailure(e, { deployment: call.record.deployment ?? '' } as Resource);
-    return undefined;
   }
-  return Buffer.concat(chunks, size);
-}
-
-function sendHeld(call: ProxyCall, response: Dispatcher.ResponseData, body: Buffer): void {
-  const headers = responseHeaders(response.headers);
-  headers['content-length'] = body.length;
-  call.res.writeHead(response.statusCode, headers);
-  call.res.end(body);
-  const usage = new UsageTap(response.headers['content-type'] as string | undefined);
-  usage.push(body);
-  const u = usage.end();
-  if (u) Object.assign(call.record, u);
-}
-
-function drained(call: ProxyCall): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      call.res.off('drain', done);
-      call.signal.removeEventListener('abort', done);
-      resolve();
-    };
-    call.res.once('drain', done);
-    call.signal.addEventListener('abort', done, { once: true });
-  });
+  if (!usage) return;
+  call.record.promptTokens = usage.promptTokens;
+  call.record.completionTokens = usage.completionTokens;
+  call.record.totalTokens = usage.totalTokens;
+  ledger.addTokens(event.id, attendee.id, deployment, day.day, usage);
 }

@@ -1,16 +1,23 @@
 /**
  * Reads token usage off an upstream response on the side, without holding
  * the response back: JSON bodies are collected (bounded) and parsed at the
- * end; event streams are scanned line by line for a `usage` object.
+ * end; event streams are scanned line by line for a `usage` object. When the
+ * upstream reports no usage (some OpenAI-compatible servers, a cut stream),
+ * the generated text is kept (bounded) so the tokenizer can count it instead.
  */
+import type { Json } from './call.js';
 
 export interface TokenUsage {
   promptTokens: number;
   completionTokens: number;
   totalTokens: number;
+  /** Counted by the kit's tokenizer, not reported by upstream. */
+  estimated?: boolean;
 }
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
+/** Event-stream data kept for a tokenizer count when no usage shows up. */
+const MAX_STREAM_TEXT = 1024 * 1024;
 
 export function usageFrom(value: unknown): TokenUsage | undefined {
   if (!value || typeof value !== 'object') return undefined;
@@ -22,12 +29,37 @@ export function usageFrom(value: unknown): TokenUsage | undefined {
   return { promptTokens: prompt, completionTokens: completion, totalTokens: n('total_tokens') ?? prompt + completion };
 }
 
+/** Generated text in a chat/completions/responses body or chunk, for the tokenizer. */
+export function generatedText(value: unknown): string {
+  if (!value || typeof value !== 'object') return '';
+  const v = value as Json;
+  let out = '';
+  if (Array.isArray(v.choices)) {
+    for (const c of v.choices as Json[]) {
+      const m = (c?.message ?? c?.delta) as Json | undefined;
+      if (typeof m?.content === 'string') out += m.content;
+      if (typeof m?.reasoning_content === 'string') out += m.reasoning_content;
+      for (const call of (Array.isArray(m?.tool_calls) ? m.tool_calls : []) as Json[]) {
+        const f = call?.function as Json | undefined;
+        if (typeof f?.name === 'string') out += f.name;
+        if (typeof f?.arguments === 'string') out += f.arguments;
+      }
+      if (typeof c?.text === 'string') out += c.text;
+    }
+  }
+  // Responses API: `response.output_text.delta` events and finished `output` items.
+  if (v.type === 'response.output_text.delta' && typeof v.delta === 'string') out += v.delta;
+  if (typeof v.output_text === 'string') out += v.output_text;
+  return out;
+}
+
 export class UsageTap {
   readonly #sse: boolean;
   #chunks: Buffer[] = [];
   #size = 0;
   #carry = '';
   #usage: TokenUsage | undefined;
+  #text = '';
 
   constructor(contentType: string | undefined) {
     this.#sse = (contentType ?? '').includes('text/event-stream');
@@ -48,28 +80,46 @@ export class UsageTap {
     }
   }
 
-  #line(line: string): void {
-    if (!line.startsWith('data:') || !line.includes('"usage"')) return;
-    try {
-      const u = usageFrom(JSON.parse(line.slice(5)));
-      // Responses-API streams nest usage in `response`; chat streams put it at the top.
-      if (u) this.#usage = u;
-    } catch {
-      // not JSON: not ours to judge
+  #line(raw: string): void {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (!line.startsWith('data:')) return;
+    if (line.includes('"usage"')) {
+      try {
+        const v = JSON.parse(line.slice(5)) as Json;
+        // Responses-API streams nest usage in `response`; chat streams put it at the top.
+        const u = usageFrom(v) ?? usageFrom(v.response);
+        if (u) this.#usage = u;
+      } catch {
+        // not JSON: not ours to judge
+      }
     }
+    // Keep the data for a tokenizer count until upstream proves it reports usage.
+    if (!this.#usage && this.#text.length < MAX_STREAM_TEXT) this.#text += `${line.slice(5)}\n`;
   }
 
-  end(): TokenUsage | undefined {
+  /** Usage as upstream reported it, else what a tokenizer count needs. */
+  end(): { usage?: TokenUsage; completionText: string } {
     if (this.#sse) {
       if (this.#carry) this.#line(this.#carry);
-      return this.#usage;
+      if (this.#usage) return { usage: this.#usage, completionText: '' };
+      let text = '';
+      for (const data of this.#text.split('\n')) {
+        if (!data.trim() || data.trim() === '[DONE]') continue;
+        try {
+          text += generatedText(JSON.parse(data));
+        } catch {
+          // a partial or foreign line: nothing to count
+        }
+      }
+      return { completionText: text };
     }
-    if (!Number.isFinite(this.#size) || this.#size === 0) return undefined;
+    if (!Number.isFinite(this.#size) || this.#size === 0) return { completionText: '' };
     try {
-      const v = JSON.parse(Buffer.concat(this.#chunks).toString('utf8')) as Record<string, unknown>;
-      return usageFrom(v) ?? usageFrom(v.response);
+      const v = JSON.parse(Buffer.concat(this.#chunks).toString('utf8')) as Json;
+      const usage = usageFrom(v) ?? usageFrom(v.response);
+      return usage ? { usage, completionText: '' } : { completionText: generatedText(v) };
     } catch {
-      return undefined;
+      return { completionText: '' };
     }
   }
 }

@@ -7,6 +7,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { Resource } from '../../../../shared/types.js';
 import { credentialHeaders, IdentityTokenSource, type TokenSource } from './credentials.js';
+import { DEFAULT_THROTTLE_MS, HealthBoard } from './health.js';
 
 export interface UpstreamTimeouts {
   connectMs: number;
@@ -23,6 +24,12 @@ export interface UpstreamOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   /** `http://127.0.0.1:<port>`, set once the playground listens. */
   playgroundOrigin?: string;
+  /** Resources one call may try before giving up (default 3). */
+  maxAttempts?: number;
+  /** How long a 429 without a retry hint rests its resource. */
+  throttleMs?: number;
+  /** The weighted draw's randomness (tests make it deterministic). */
+  random?: () => number;
 }
 
 export class Upstream {
@@ -30,9 +37,16 @@ export class Upstream {
   readonly tokens: TokenSource;
   readonly timeouts: UpstreamTimeouts;
   playgroundOrigin: string | undefined;
+  readonly health = new HealthBoard();
+  readonly maxAttempts: number;
+  readonly throttleMs: number;
+  readonly random: () => number;
 
   constructor(opts: UpstreamOptions = {}) {
     this.timeouts = { ...defaultTimeouts, ...opts.timeouts };
+    this.maxAttempts = Math.max(1, Math.min(opts.maxAttempts ?? 3, 10));
+    this.throttleMs = opts.throttleMs ?? DEFAULT_THROTTLE_MS;
+    this.random = opts.random ?? Math.random;
     this.tokens = opts.tokens ?? new IdentityTokenSource();
     this.playgroundOrigin = opts.playgroundOrigin;
     this.dispatcher = new Agent({

@@ -1,0 +1,91 @@
+/**
+ * The event's limits, applied in the pipeline so every API family gets them
+ * without per-route code: the daily request cap and the optional daily token
+ * budget (checked, and the request counted, when `forward` is about to send a
+ * metered call upstream), and the max-token cap on whichever output-token
+ * field a request carries (applied on the way upstream when it sets none).
+ */
+import type { KitEvent } from '../../../shared/types.js';
+import { describeInstant } from '../auth/time-window.js';
+import { KitError } from '../errors.js';
+import type { EventDay } from '../usage/ledger.js';
+import type { Json, ProxyCall } from './call.js';
+
+/** The body fields that bound a call's output, across the chat, legacy completion, responses and run APIs. */
+export const outputTokenFields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
+export type OutputTokenField = (typeof outputTokenFields)[number];
+
+function untilMidnight(event: KitEvent, day: EventDay, now: number): { headers: Record<string, string>; when: string } {
+  const seconds = Math.max(1, Math.ceil((day.endsAt - now) / 1000));
+  return {
+    headers: { 'retry-after': String(seconds) },
+    when: describeInstant(new Date(day.endsAt).toISOString(), event.timeZone),
+  };
+}
+
+/**
+ * Refuses a metered call over the daily cap or token budget, else counts it.
+ * Checking and counting happen together, synchronously, so concurrent calls
+ * cannot all slip under the cap. Returns the day the call was counted on.
+ */
+export function admit(call: ProxyCall, deployment: string): EventDay {
+  const { event, attendee } = call.caller;
+  const now = call.deps.now();
+  const { ledger } = call.deps;
+  const day = ledger.dayOf(event, now);
+  const totals = ledger.totals(event.id, attendee.id, day.day);
+  if (event.dailyRequestCap > 0 && totals.requests >= event.dailyRequestCap) {
+    const { headers, when } = untilMidnight(event, day, now);
+    throw new KitError(
+      'daily_cap_reached',
+      `You have used your ${event.dailyRequestCap} requests for today. The count resets at ${when}.`,
+      headers,
+    );
+  }
+  const budget = event.dailyTokenBudget ?? 0;
+  if (budget > 0 && totals.totalTokens >= budget) {
+    const { headers, when } = untilMidnight(event, day, now);
+    throw new KitError(
+      'token_budget_reached',
+      `You have used your ${budget} tokens for today. The budget resets at ${when}.`,
+      headers,
+    );
+  }
+  ledger.addRequest(event.id, attendee.id, deployment, day.day);
+  return day;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Refuses any output-token field above the event's cap (400 `max_tokens_exceeded`). */
+export function checkOutputTokens(event: KitEvent, json: Json): void {
+  const cap = event.maxTokenCap;
+  if (!(cap > 0)) return;
+  for (const field of outputTokenFields) {
+    const v = json[field];
+    if (isCount(v) && v > cap) {
+      throw new KitError(
+        'max_tokens_exceeded',
+        `${field} is ${v}, above this event's cap of ${cap} tokens per call. Ask for ${cap} or fewer.`,
+      );
+    }
+  }
+}
+
+/**
+ * For families: checks the request's output-token fields against the cap and,
+ * when it sets none, writes the cap into `field` (the one this API uses) so no
+ * single call can exceed it. Edits the call's JSON body in place; the body
+ * then travels re-serialized. Returns that body.
+ */
+export async function capOutputTokens(call: ProxyCall, field: OutputTokenField): Promise<Json> {
+  const json = await call.json();
+  const { event } = call.caller;
+  checkOutputTokens(event, json);
+  if (event.maxTokenCap > 0 && !outputTokenFields.some((f) => isCount(json[f]))) {
+    call.editJson((j) => {
+      j[field] = event.maxTokenCap;
+    });
+  }
+  return json;
+}

@@ -1,0 +1,171 @@
+/**
+ * The usage ledger: request and token counters per event, attendee,
+ * deployment and event-local day, kept in memory so the proxy can check a cap
+ * and count a call without touching the disk. The counters live in the
+ * store's `usage` collection (so the admin API reads them live) and reach the
+ * file in batches: one write per flush interval at most, and one on close.
+ */
+import { dayIn, nextMidnight } from '../auth/time-window.js';
+import type { UsageCounter } from '../store/schema.js';
+import type { KitStore } from '../store/store.js';
+
+export interface DayTotals {
+  requests: number;
+  totalTokens: number;
+}
+
+export interface TokenCounts {
+  promptTokens: number;
+  completionTokens: number;
+  totalTokens: number;
+}
+
+/** A day as the event sees it, and the instant it ends (the next local midnight). */
+export interface EventDay {
+  day: string;
+  endsAt: number;
+}
+
+const DEFAULT_FLUSH_MS = 2000;
+
+export class UsageLedger {
+  readonly #store: KitStore;
+  readonly #flushMs: number;
+  /** `event|attendee|deployment|day` → the counter object inside `store.data.usage`. */
+  #counters = new Map<string, UsageCounter>();
+  /** `event|attendee|day` → the attendee's totals across deployments, for the cap checks. */
+  #totals = new Map<string, DayTotals>();
+  #indexed: UsageCounter[] | undefined;
+  readonly #days = new Map<string, EventDay>();
+  #timer: NodeJS.Timeout | undefined;
+  #dirty = false;
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(store: KitStore, flushMs = DEFAULT_FLUSH_MS) {
+    this.#store = store;
+    this.#flushMs = flushMs;
+    this.#reindex();
+  }
+
+  /** Today in the event's zone; cached until the next local midnight so the hot path skips Intl. */
+  dayOf(event: { id: string; timeZone: string }, now: number): EventDay {
+    const key = `${event.id}\u0000${event.timeZone}`;
+    const cached = this.#days.get(key);
+    if (cached && now < cached.endsAt && now >= cached.endsAt - 26 * 3600_000) return cached;
+    const fresh = { day: dayIn(now, event.timeZone), endsAt: nextMidnight(now, event.timeZone) };
+    this.#days.set(key, fresh);
+    return fresh;
+  }
+
+  totals(eventId: string, attendeeId: string, day: string): DayTotals {
+    this.#ensureIndex();
+    return this.#totals.get(`${eventId}|${attendeeId}|${day}`) ?? { requests: 0, totalTokens: 0 };
+  }
+
+  /** Counts one forwarded request (its tokens come later, with `addTokens`). */
+  addRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    this.#counter(eventId, attendeeId, deployment, day).requests += 1;
+    this.#total(eventId, attendeeId, day).requests += 1;
+    this.#touch();
+  }
+
+  /** Takes back a request that was counted but never left the kit. */
+  removeRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    const c = this.#counter(eventId, attendeeId, deployment, day);
+    const t = this.#total(eventId, attendeeId, day);
+    c.requests = Math.max(0, c.requests - 1);
+    t.requests = Math.max(0, t.requests - 1);
+    this.#touch();
+  }
+
+  addTokens(eventId: string, attendeeId: string, deployment: string, day: string, usage: TokenCounts): void {
+    const c = this.#counter(eventId, attendeeId, deployment, day);
+    c.promptTokens += usage.promptTokens;
+    c.completionTokens += usage.completionTokens;
+    c.totalTokens += usage.totalTokens;
+    this.#total(eventId, attendeeId, day).totalTokens += usage.totalTokens;
+    this.#touch();
+  }
+
+  addError(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    this.#counter(eventId, attendeeId, deployment, day).errors += 1;
+    this.#touch();
+  }
+
+  /** Writes pending counters now (and waits for any write in progress). */
+  flush(): Promise<void> {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#dirty) {
+      this.#dirty = false;
+      this.#flushing = this.#flushing
+        .then(() => this.#store.persist())
+        .catch((e: unknown) => {
+          this.#dirty = true;
+          console.error('[usage] could not write the usage counters:', (e as Error).message);
+        });
+    }
+    return this.#flushing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+
+  #touch(): void {
+    this.#dirty = true;
+    if (this.#timer) return;
+    this.#timer = setTimeout(() => void this.flush(), this.#flushMs);
+    this.#timer.unref();
+  }
+
+  #counter(eventId: string, attendeeId: string, deployment: string, day: string): UsageCounter {
+    this.#ensureIndex();
+    const key = `${eventId}|${attendeeId}|${deployment}|${day}`;
+    let c = this.#counters.get(key);
+    if (!c) {
+      c = {
+        eventId,
+        attendeeId,
+        deployment,
+        day,
+        requests: 0,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        errors: 0,
+      };
+      this.#store.data.usage.push(c);
+      this.#counters.set(key, c);
+    }
+    return c;
+  }
+
+  #total(eventId: string, attendeeId: string, day: string): DayTotals {
+    const key = `${eventId}|${attendeeId}|${day}`;
+    let t = this.#totals.get(key);
+    if (!t) {
+      t = { requests: 0, totalTokens: 0 };
+      this.#totals.set(key, t);
+    }
+    return t;
+  }
+
+  /** Another writer may have replaced the collection (an event removed, say): index it again. */
+  #ensureIndex(): void {
+    if (this.#indexed !== this.#store.data.usage) this.#reindex();
+  }
+
+  #reindex(): void {
+    const usage = this.#store.data.usage;
+    this.#counters = new Map();
+    this.#totals = new Map();
+    for (const c of usage) {
+      this.#counters.set(`${c.eventId}|${c.attendeeId}|${c.deployment}|${c.day}`, c);
+      const t = this.#total(c.eventId, c.attendeeId, c.day);
+      t.requests += c.requests;
+      t.totalTokens += c.totalTokens;
+    }
+    this.#indexed = usage;
+  }
+}
