@@ -38,14 +38,15 @@ async function setup(over: Parameters<typeof eventInput>[1], at?: number) {
   return { event, resource, apiKey: reg.body.apiKey as string };
 }
 
-async function post(apiKey: string, body: unknown, path = '/openai/deployments/gpt/chat/completions') {
+async function post(apiKey: string, payload: unknown, path = '/openai/deployments/gpt/chat/completions') {
   const r = await fetch(`${kit?.apiBase}${path}?api-version=2024-10-21`, {
     method: 'POST',
     headers: { 'api-key': apiKey, 'content-type': 'application/json' },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
+    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
   });
   const text = await r.text();
-  return { status: r.status, headers: r.headers, text, body: text ? (JSON.parse(text) as Record<string, any>) : {} };
+  const body = (text ? JSON.parse(text) : {}) as { error: { code: string; message: string } };
+  return { status: r.status, headers: r.headers, text, body };
 }
 
 const hello = { messages: [{ role: 'user', content: 'hi' }] };
@@ -55,12 +56,18 @@ describe('daily request cap', () => {
   it('counts forwarded POSTs incl. upstream errors, not refused requests, and answers 429 with Retry-After', async () => {
     const { apiKey, event } = await setup({ dailyRequestCap: 3 });
     expect((await post(apiKey, hello)).status).toBe(200);
-    emu.override(() => true, (_r, res) => json(res, 400, { error: { code: 'content_filter', message: 'no' } }));
+    emu.override(
+      () => true,
+      (_r, res) => json(res, 400, { error: { code: 'content_filter', message: 'no' } }),
+    );
     expect((await post(apiKey, hello)).status).toBe(400); // an upstream error still counts
     // Refused by the kit itself: none of these count.
     expect((await post(apiKey, '{not json')).status).toBe(400);
     expect((await post(apiKey, hello, '/openai/deployments/nope/chat/completions')).status).toBe(404);
-    const noKey = await fetch(`${kit?.apiBase}/openai/deployments/gpt/chat/completions`, { method: 'POST', body: '{}' });
+    const noKey = await fetch(`${kit?.apiBase}/openai/deployments/gpt/chat/completions`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(noKey.status).toBe(401);
     expect((await post(apiKey, hello)).status).toBe(200);
 

@@ -22,12 +22,13 @@ function run(stream: string, cuts: number[]): string {
 describe('UsageChunkFilter', () => {
   for (const eol of ['\n', '\r\n']) {
     const kept = frame(delta('Hé'), eol) + frame(delta('llo ✓'), eol);
-    const stream = kept + frame(usage, eol) + `data: [DONE]${eol}${eol}`;
+    const stream = `${kept}${frame(usage, eol)}data: [DONE]${eol}${eol}`;
     it(`drops only the usage chunk at every split point (${JSON.stringify(eol)})`, () => {
       const expected = `${kept}data: [DONE]${eol}${eol}`;
       const len = Buffer.byteLength(stream);
       for (let i = 0; i <= len; i++) expect(run(stream, [i])).toBe(expected);
-      for (let i = 1; i < len; i += 7) expect(run(stream, [i, Math.min(len, i + 3), Math.min(len, i + 11)])).toBe(expected);
+      for (let i = 1; i < len; i += 7)
+        expect(run(stream, [i, Math.min(len, i + 3), Math.min(len, i + 11)])).toBe(expected);
     });
   }
 
