@@ -18,7 +18,7 @@ import { KitError, toKitError } from '../errors.js';
 import type { EventDay } from '../usage/ledger.js';
 import { rankCandidates } from './balance.js';
 import type { ProxyCall } from './call.js';
-import { admit, capOutputTokens, checkOutputTokens, type OutputTokenField } from './limits.js';
+import { admit, capOutputTokens, checkOutputTokens, type OutputTokenField, operationLimits } from './limits.js';
 import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
 import { estimateUsage } from './token-estimate.js';
 import { retryDeadline } from './upstream/health.js';
@@ -46,9 +46,13 @@ export interface ForwardPlan {
    * candidate is an MCP server (DESIGN: POSTs count; GETs, DELETEs, MCP do not).
    */
   metered?: boolean;
-  /** The output-token field this operation uses: the event's cap is applied there when the request sets none. */
-  outputTokenField?: OutputTokenField;
-  /** The operation takes `stream_options.include_usage` (chat, legacy completions): ask for usage on streams. */
+  /**
+   * The output-token field this operation uses: the event's cap is applied
+   * there when the request sets none. Default: read from the route's path
+   * (see `operationLimits`); `false` turns it off.
+   */
+  outputTokenField?: OutputTokenField | false;
+  /** The operation takes `stream_options.include_usage`: ask for usage on streams. Default: from the path. */
   streamOptions?: boolean;
   /**
    * Sees the upstream answer before the client does (ownership: record the
@@ -112,11 +116,18 @@ interface Prepared {
 async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
   const method = (call.req.method ?? 'GET').toUpperCase();
   const metered = plan.metered ?? (method === 'POST' && !plan.candidates.every((r) => r.kind === 'mcp'));
-  if (plan.outputTokenField) await capOutputTokens(call, plan.outputTokenField);
+  const byPath = operationLimits(call.path);
+  const field = plan.outputTokenField ?? byPath.outputTokenField;
+  // An explicit field parses the body; a path default applies only to a body the family already parsed.
+  if (field && (plan.outputTokenField || call.parsedJson)) await capOutputTokens(call, field);
   const json = call.parsedJson;
   if (json) checkOutputTokens(call.caller.event, json);
   let stripUsage = false;
-  if (plan.streamOptions && json?.stream === true && acceptsStreamOptions(call.query.get('api-version'))) {
+  if (
+    (plan.streamOptions ?? byPath.streamOptions) &&
+    json?.stream === true &&
+    acceptsStreamOptions(call.query.get('api-version'))
+  ) {
     const so = json.stream_options;
     if (!(so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true)) {
       call.editJson((j) => {

@@ -55,6 +55,34 @@ export function admit(call: ProxyCall, deployment: string): EventDay {
   return day;
 }
 
+export interface OperationLimits {
+  /** Where the event's cap goes when the request sets no output limit; false: nowhere. */
+  outputTokenField?: OutputTokenField | false;
+  /** The operation takes `stream_options.include_usage`. */
+  streamOptions?: boolean;
+}
+
+/**
+ * What an operation takes, read from its path (below `/api/v1`), so a new
+ * family's routes get the cap and stream usage without per-route code:
+ * chat and legacy completions use `max_tokens`; the Responses API
+ * `max_output_tokens`; assistant runs `max_completion_tokens`. Only the
+ * OpenAI-shaped chat/completions APIs get `stream_options` (the Azure AI
+ * inference API refuses parameters it does not know).
+ */
+export function operationLimits(path: string): OperationLimits {
+  const p = path.replace(/\/+$/, '');
+  if (/\/responses$/.test(p)) return { outputTokenField: 'max_output_tokens' };
+  if (/\/runs$/.test(p)) return { outputTokenField: 'max_completion_tokens' };
+  if (/\/completions$/.test(p)) {
+    return {
+      outputTokenField: 'max_tokens',
+      streamOptions: /^\/openai\/(v1|deployments\/[^/]+)\/(chat\/)?completions$/.test(p),
+    };
+  }
+  return {};
+}
+
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
 /** Refuses any output-token field above the event's cap (400 `max_tokens_exceeded`). */

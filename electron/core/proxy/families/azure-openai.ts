@@ -8,7 +8,7 @@
 import type { Resource } from '../../../../shared/types.js';
 import type { Json, ProxyCall } from '../call.js';
 import { openAiKinds, resolveDeployment, upstreamName } from '../deployments.js';
-import { type ForwardPlan, forward, type UpstreamRequest } from '../forward.js';
+import { forward, type UpstreamRequest } from '../forward.js';
 import type { ProxyRoute } from '../route.js';
 
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
@@ -37,20 +37,12 @@ export function openAiJsonTarget(call: ProxyCall, r: Resource, operation: string
   };
 }
 
-/** Limits and usage settings of an operation, handed to `forward` with the plan. */
-type OperationLimits = Pick<ForwardPlan, 'outputTokenField' | 'streamOptions'>;
-
-function deploymentJson(operation: string, limits: OperationLimits = {}) {
+function deploymentJson(operation: string) {
   return async (call: ProxyCall): Promise<void> => {
     const deployment = call.params.deployment ?? '';
     const candidates = resolveDeployment(call, deployment, openAiKinds);
     const json = await call.json();
-    await forward(call, {
-      deployment,
-      candidates,
-      build: (r) => openAiJsonTarget(call, r, operation, json),
-      ...limits,
-    });
+    await forward(call, { deployment, candidates, build: (r) => openAiJsonTarget(call, r, operation, json) });
   };
 }
 
@@ -79,20 +71,17 @@ function deploymentMultipart(operation: string) {
   };
 }
 
-const json = (path: string, operation: string, limits: OperationLimits = {}): ProxyRoute => ({
+const json = (path: string, operation: string): ProxyRoute => ({
   method: 'POST',
   path: `/openai/deployments/:deployment/${path}`,
-  handler: deploymentJson(operation, limits),
+  handler: deploymentJson(operation),
 });
 
-/** Chat and legacy completions cap `max_tokens` and take `stream_options`; On Your Data caps `max_tokens` only. */
-const chatLimits: OperationLimits = { outputTokenField: 'max_tokens', streamOptions: true };
-
 export const azureOpenAIRoutes: ProxyRoute[] = [
-  json('chat/completions', 'chat/completions', chatLimits),
-  json('extensions/chat/completions', 'extensions/chat/completions', { outputTokenField: 'max_tokens' }),
+  json('chat/completions', 'chat/completions'),
+  json('extensions/chat/completions', 'extensions/chat/completions'),
   json('embeddings', 'embeddings'),
-  json('completions', 'completions', chatLimits),
+  json('completions', 'completions'),
   json('images/generations', 'images/generations'),
   json('audio/speech', 'audio/speech'),
   {
