@@ -1,0 +1,150 @@
+/**
+ * Crash safety: the kit is killed with SIGKILL in the middle of a burst of
+ * 300 registrations and proxied calls. After a restart on the same data dir
+ * the store still parses, every registration that was acknowledged (201) is
+ * there and its key works, and the upstream secret still opens.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Emulator, startEmulator } from '../../../support/emulator.js';
+import { type KitProcess, startKitProcess } from '../../../support/kit-process.js';
+
+const TOKEN = 'crash-test-admin-token';
+const UPSTREAM_KEY = 'crash-upstream-key-0123456789';
+const BURST = 300;
+const KILL_AFTER = 150;
+
+let emu: Emulator;
+let dataDir: string;
+let kit: KitProcess | undefined;
+
+beforeAll(async () => {
+  emu = await startEmulator({ chunkDelayMs: 0 });
+  dataDir = await mkdtemp(join(tmpdir(), 'kit-crash-'));
+});
+afterAll(async () => {
+  await kit?.kill('SIGKILL');
+  await emu?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+async function chat(apiBase: string, key: string): Promise<number> {
+  const r = await fetch(`${apiBase}/openai/deployments/gpt-crash/chat/completions?api-version=2024-10-21`, {
+    method: 'POST',
+    headers: { 'api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
+  });
+  await r.arrayBuffer();
+  return r.status;
+}
+
+/** Runs `fn` over `items` with at most `width` in flight. */
+async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+describe('SIGKILL during a registration and traffic burst', () => {
+  it('keeps every acknowledged registration, and the store parses', async () => {
+    kit = await startKitProcess(dataDir, TOKEN);
+    const resource = await kit.admin<{ id: string }>('resources.create', {
+      name: 'crash upstream',
+      kind: 'azure-openai',
+      endpoint: emu.url,
+      deployment: 'gpt-crash',
+      auth: { type: 'api-key', key: UPSTREAM_KEY },
+      enabled: true,
+    });
+    const now = Date.now();
+    const event = await kit.admin<{ id: string; code: string }>('events.create', {
+      name: 'Crash event',
+      startsAt: new Date(now - 3600_000).toISOString(),
+      endsAt: new Date(now + 3600_000).toISOString(),
+      timeZone: 'UTC',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [resource.id],
+      enabled: true,
+    });
+    const joinUrl = `${kit.url}/join/${event.code}`;
+    const first = await fetch(joinUrl, { method: 'POST', body: '{"name":"first"}' });
+    const firstKey = ((await first.json()) as { apiKey: string }).apiKey;
+    expect(await chat(kit.apiBase, firstKey)).toBe(200);
+
+    const acked: string[] = [];
+    let proxied = 0;
+    let killed: Promise<number | string> | undefined;
+    const victim = kit;
+    const registrations = pool(
+      Array.from({ length: BURST }, (_, i) => i),
+      24,
+      async (i) => {
+        if (killed) return;
+        try {
+          const r = await fetch(joinUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ name: `attendee ${i}` }),
+          });
+          if (r.status !== 201) throw new Error(`registration answered ${r.status}`);
+          const body = (await r.json()) as { apiKey: string };
+          acked.push(body.apiKey);
+          if (acked.length === KILL_AFTER) killed = victim.kill('SIGKILL');
+        } catch (e) {
+          // Only a connection cut by the kill is expected.
+          if (!killed) throw e;
+        }
+      },
+    );
+    const traffic = pool(
+      Array.from({ length: BURST }, (_, i) => i),
+      8,
+      async () => {
+        if (killed) return;
+        try {
+          if ((await chat(victim.apiBase, firstKey)) === 200) proxied += 1;
+        } catch (e) {
+          if (!killed) throw e;
+        }
+      },
+    );
+    await Promise.all([registrations, traffic]);
+    expect(killed, 'the kill happened mid-burst').toBeDefined();
+    expect(await killed).toBe('SIGKILL');
+    expect(proxied).toBeGreaterThan(0);
+    expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER);
+    expect(acked.length).toBeLessThan(BURST);
+
+    // The file on disk is whole JSON and holds every key that was handed out.
+    const text = await readFile(join(dataDir, 'store.json'), 'utf8');
+    const onDisk = JSON.parse(text) as { attendees: Array<{ keyHash: string }> };
+    const hashes = new Set(onDisk.attendees.map((a) => a.keyHash));
+    const missing = acked.filter((k) => !hashes.has(sha256(k)));
+    expect(missing).toEqual([]);
+    expect(hashes.has(sha256(firstKey))).toBe(true);
+    expect(text).not.toContain(UPSTREAM_KEY);
+
+    // After a restart every acknowledged key works, and the sealed upstream key still opens.
+    kit = await startKitProcess(dataDir, TOKEN);
+    const restarted = kit;
+    const before = emu.received.length;
+    const statuses: number[] = [];
+    await pool([firstKey, ...acked], 16, async (key) => {
+      statuses.push(await chat(restarted.apiBase, key));
+    });
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    const upstreamKeys = new Set(emu.received.slice(before).map((r) => r.headers['api-key']));
+    expect([...upstreamKeys]).toEqual([UPSTREAM_KEY]);
+    await kit.kill('SIGTERM');
+    kit = undefined;
+  }, 90_000);
+});
