@@ -4,9 +4,10 @@
  * showing the console, and the IPC binding. Everything else is in `core/`.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
 import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
+import { safeStorageSecretBox } from './core/store/safe-storage-box.js';
 import { bindAdminIpc, pushTraffic } from './ipc.js';
 
 export const windowOptions = (preload: string): Electron.BrowserWindowConstructorOptions => ({
@@ -38,6 +39,7 @@ async function start(): Promise<void> {
     adminPort: Number(process.env.KIT_ADMIN_PORT ?? 8001),
     consoleDir: consoleDir(),
     version: app.getVersion(),
+    secretBox: await safeStorageSecretBox(app.getPath('userData'), safeStorage),
   });
 
   const win = new BrowserWindow(windowOptions(join(packageRoot(), 'out', 'preload', 'preload.cjs')));

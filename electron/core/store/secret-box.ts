@@ -4,7 +4,7 @@
  * app may hand in its own key source (Electron safeStorage) instead.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 const PREFIX = 'sealed:v1:';
@@ -34,17 +34,44 @@ export function secretBoxFromKey(key: Buffer): SecretBox {
   };
 }
 
+export const PLAIN_KEY_FILE = 'secret.key';
+/** The same key wrapped by the desktop app's OS keychain (see `safe-storage-box.ts`). */
+export const SAFE_KEY_FILE = 'secret.key.safe';
+
+/** The key in a headless key file, or undefined when there is none. */
+export async function readKeyFile(file: string): Promise<Buffer | undefined> {
+  try {
+    return Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
 /** Reads (or creates, mode 0600) `secret.key` in the data dir. */
 export async function fileSecretBox(dataDir: string): Promise<SecretBox> {
-  const file = join(dataDir, 'secret.key');
-  let key: Buffer;
-  try {
-    key = Buffer.from((await readFile(file, 'utf8')).trim(), 'base64');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  const file = join(dataDir, PLAIN_KEY_FILE);
+  let key = await readKeyFile(file);
+  if (!key) {
+    if (await exists(join(dataDir, SAFE_KEY_FILE))) {
+      // A fresh key would not open the sealed upstream keys, and the store would be lost.
+      throw new Error(
+        `the upstream keys in ${dataDir} are sealed by the desktop app's OS keychain (${SAFE_KEY_FILE}); ` +
+          'start the desktop app, or use another --data-dir',
+      );
+    }
     key = randomBytes(32);
     await writeFile(file, key.toString('base64'), { mode: 0o600, flag: 'wx' });
   }
   await chmod(file, 0o600);
   return secretBoxFromKey(key);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -55,7 +55,9 @@ beforeAll(async () => {
   emu = await startEmulator({ chunkDelayMs: 0 });
   // An upstream that refuses and one that cuts the connection.
   emu.route('POST', /^\/refuse\//, (_r, res) => json(res, 401, { error: { code: '401', message: 'Access denied' } }));
-  emu.route('POST', /^\/cut\//, (_r, res) => res.socket?.destroy());
+  emu.route('POST', /^\/cut\//, (_r, res) => {
+    res.socket?.destroy();
+  });
   dataDir = await mkdtemp(join(tmpdir(), 'kit-secrets-'));
   kit = await startKitProcess(dataDir, ADMIN_TOKEN);
 }, 60_000);

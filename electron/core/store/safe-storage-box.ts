@@ -1,0 +1,75 @@
+/**
+ * The desktop key source for secrets at rest: the store's 32-byte key is
+ * wrapped by the OS keychain (Electron `safeStorage`: Keychain, DPAPI,
+ * libsecret/kwallet) and kept as `secret.key.safe`, so copying the data dir
+ * to another machine or user does not copy the means to open its upstream
+ * keys. Electron is not imported here: the main process passes its
+ * `safeStorage`, tests pass a fake. Where the OS offers no real keychain
+ * (Linux falling back to a hard-coded password), the headless 0600 key file
+ * is used instead; a key file left by an earlier headless run is wrapped
+ * and removed.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  fileSecretBox,
+  PLAIN_KEY_FILE,
+  readKeyFile,
+  SAFE_KEY_FILE,
+  type SecretBox,
+  secretBoxFromKey,
+} from './secret-box.js';
+
+/** The part of Electron's `safeStorage` this needs. */
+export interface SafeStorageLike {
+  isEncryptionAvailable(): boolean;
+  encryptString(plainText: string): Buffer;
+  decryptString(encrypted: Buffer): string;
+  /** Linux only: `basic_text` means no keychain, just an obfuscation every copy of Chromium shares. */
+  getSelectedStorageBackend?(): string;
+}
+
+const usable = (safe: SafeStorageLike): boolean =>
+  safe.isEncryptionAvailable() && safe.getSelectedStorageBackend?.() !== 'basic_text';
+
+async function readIfThere(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readFile(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export async function safeStorageSecretBox(dataDir: string, safe: SafeStorageLike): Promise<SecretBox> {
+  const wrappedFile = join(dataDir, SAFE_KEY_FILE);
+  const plainFile = join(dataDir, PLAIN_KEY_FILE);
+  const wrapped = await readIfThere(wrappedFile);
+  const plain = await readKeyFile(plainFile);
+
+  if (wrapped) {
+    let key: Buffer;
+    try {
+      key = Buffer.from(safe.decryptString(wrapped), 'base64');
+    } catch (e) {
+      throw new Error(
+        `the store key in ${wrappedFile} cannot be opened by this user's OS keychain (${(e as Error).message}); ` +
+          'upstream keys must be entered again with a fresh data dir',
+      );
+    }
+    // A crash between wrapping and removing the plain copy leaves it behind: finish the job.
+    if (plain?.equals(key)) await unlink(plainFile);
+    return secretBoxFromKey(key);
+  }
+
+  if (!usable(safe)) return fileSecretBox(dataDir);
+
+  const key = plain ?? randomBytes(32);
+  const tmp = `${wrappedFile}.tmp`;
+  await writeFile(tmp, safe.encryptString(key.toString('base64')), { mode: 0o600 });
+  await chmod(tmp, 0o600);
+  await rename(tmp, wrappedFile);
+  if (plain) await unlink(plainFile);
+  return secretBoxFromKey(key);
+}
