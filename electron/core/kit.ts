@@ -44,6 +44,8 @@ export interface KitOptions {
   routing?: Pick<UpstreamOptions, 'maxAttempts' | 'throttleMs' | 'random'>;
   /** How often in-memory usage counters reach the store file. */
   usageFlushMs?: number;
+  /** LAN clients that take longer than this to send their request headers are cut off (default 20 s). */
+  headersTimeoutMs?: number;
 }
 
 export interface Kit {
@@ -111,6 +113,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     store,
     proxy,
     now,
+    headersTimeoutMs: opts.headersTimeoutMs,
     endpointFor: (hostHeader) => {
       // The address the attendee reached us on is one their device can reach again.
       const ok = hostHeader && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(hostHeader);

@@ -16,8 +16,25 @@ export interface Caller {
   event: KitEvent;
 }
 
-/** The key the client presented, or undefined. Throws when two different keys are presented. */
-export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
+/** Node keeps only the first of repeated Authorization headers; a second one must not be ignored silently. */
+function repeatedAuthorization(rawHeaders: string[] | undefined): boolean {
+  if (!rawHeaders) return false;
+  let seen = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length === 13 && name.toLowerCase() === 'authorization' && ++seen > 1) return true;
+  }
+  return false;
+}
+
+/**
+ * The key the client presented, or undefined. Throws when two different keys are presented.
+ * `rawHeaders` (the request's, as received) lets repeated Authorization headers fail closed too.
+ */
+export function presentedKey(headers: IncomingHttpHeaders, rawHeaders?: string[]): string | undefined {
+  if (repeatedAuthorization(rawHeaders)) {
+    throw new KitError('conflicting_api_keys', 'The request carries more than one Authorization header; send one key.');
+  }
   // Node joins repeated api-key headers with ", ", which then matches no key: ambiguity fails closed.
   const raw = headers['api-key'];
   const apiKey = (Array.isArray(raw) ? raw.join(', ') : raw)?.trim() || undefined;
@@ -31,8 +48,13 @@ export function presentedKey(headers: IncomingHttpHeaders): string | undefined {
   return apiKey ?? bearer;
 }
 
-export function authenticate(store: KitStore, headers: IncomingHttpHeaders, now = Date.now()): Caller {
-  const key = presentedKey(headers);
+export function authenticate(
+  store: KitStore,
+  headers: IncomingHttpHeaders,
+  now = Date.now(),
+  rawHeaders?: string[],
+): Caller {
+  const key = presentedKey(headers, rawHeaders);
   if (!key) {
     throw new KitError(
       'missing_api_key',

@@ -3,6 +3,7 @@
  * else. The admin surface is never mounted here.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { KitError, sendError } from '../errors.js';
 import type { ProxyHandler } from '../proxy/proxy.js';
 import type { KitStore } from '../store/store.js';
@@ -15,6 +16,8 @@ export interface LanDeps {
   now: () => number;
   /** The endpoint to hand an attendee who reached us at `host`. */
   endpointFor: (hostHeader: string | undefined) => string;
+  /** How long a client may take to send its request headers (slowloris, idle sockets); default 20 s. */
+  headersTimeoutMs?: number;
 }
 
 const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
@@ -39,7 +42,17 @@ async function join(deps: LanDeps, req: IncomingMessage, res: ServerResponse, co
 }
 
 export function createLanServer(deps: LanDeps): Server {
-  const server = createServer({ noDelay: true, requestTimeout: 10 * 60_000, headersTimeout: 20_000 }, (req, res) => {
+  const headersTimeout = deps.headersTimeoutMs ?? 20_000;
+  const options = {
+    noDelay: true,
+    requestTimeout: 10 * 60_000,
+    headersTimeout,
+    // Node checks both timeouts on this beat; its 30 s default would let a socket idle for 50 s.
+    connectionsCheckingInterval: Math.max(100, Math.min(5_000, headersTimeout / 4)),
+  };
+  const server = createServer(options, (req, res) => {
+    // The first request arrived: from here Node's own timeouts (and keep-alive's) govern the socket.
+    if (req.socket.timeout) req.socket.setTimeout(0);
     const url = req.url ?? '/';
     if (url.startsWith('/api/v1/') || url === '/api/v1') {
       void deps.proxy(req, res);
@@ -56,5 +69,8 @@ export function createLanServer(deps: LanDeps): Server {
     );
   });
   server.keepAliveTimeout = 65_000;
+  // Node's headersTimeout counts from a request's first byte, so a socket that never sends one would stay
+  // open forever: many such idle sockets are a cheap way to exhaust a laptop. Node destroys it on timeout.
+  server.on('connection', (socket: Socket) => socket.setTimeout(headersTimeout));
   return server;
 }

@@ -152,8 +152,10 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
+// The connection closes after the answer, so a client cannot keep streaming bytes the kit only throws away.
 const tooLarge = (limit: number) =>
   new KitError(
     'body_too_large',
-    `The request body is larger than the kit accepts (${Math.round(limit / 1048576)} MiB).`,
+    `The request body is larger than the kit accepts (${limit >= 1048576 ? `${Math.round(limit / 1048576)} MiB` : `${Math.round(limit / 1024)} KiB`}).`,
+    { connection: 'close' },
   );

@@ -66,7 +66,7 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
       }
       const r = match.store as ProxyRoute;
       route = r.path;
-      caller = authenticate(deps.store, req.headers, started);
+      caller = authenticate(deps.store, req.headers, started, req.rawHeaders);
       const query = new URLSearchParams(qi === -1 ? '' : url.slice(qi + 1));
       call = new ProxyCall(
         req,
