@@ -56,14 +56,23 @@ export const STREAM_PIECES = ['Hel', 'lo', ' from', ' the', ' emu', 'lator'];
 async function streamChat(r: Received, res: ServerResponse, delay: number): Promise<void> {
   const body = (r.json ?? {}) as { stream_options?: { include_usage?: boolean }; model?: string };
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-  const base = { id: 'chatcmpl-emulated', object: 'chat.completion.chunk', created: 1_700_000_000, model: body.model ?? 'emulated' };
+  const base = {
+    id: 'chatcmpl-emulated',
+    object: 'chat.completion.chunk',
+    created: 1_700_000_000,
+    model: body.model ?? 'emulated',
+  };
   const frames = [
     { ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] },
     ...STREAM_PIECES.map((p) => ({ ...base, choices: [{ index: 0, delta: { content: p }, finish_reason: null }] })),
     { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
   ];
   if (body.stream_options?.include_usage) {
-    frames.push({ ...base, choices: [], usage: { prompt_tokens: 11, completion_tokens: 6, total_tokens: 17 } } as never);
+    frames.push({
+      ...base,
+      choices: [],
+      usage: { prompt_tokens: 11, completion_tokens: 6, total_tokens: 17 },
+    } as never);
   }
   for (const f of frames) {
     if (res.destroyed) return;
@@ -83,7 +92,8 @@ function embeddings(r: Received, res: ServerResponse): void {
     data: inputs.map((_, index) => ({
       object: 'embedding',
       index,
-      embedding: body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
+      embedding:
+        body.encoding_format === 'base64' ? Buffer.from(new Float32Array(vector).buffer).toString('base64') : vector,
     })),
     usage: { prompt_tokens: 5, total_tokens: 5 },
   });
@@ -99,7 +109,11 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const chat: EmulatorHandler = (r, res) =>
     (r.json as { stream?: boolean })?.stream
       ? streamChat(r, res, delay)
-      : json(res, 200, chatCompletion(String((r.json as { model?: string })?.model ?? 'emulated'), 'Hello from the emulator'));
+      : json(
+          res,
+          200,
+          chatCompletion(String((r.json as { model?: string })?.model ?? 'emulated'), 'Hello from the emulator'),
+        );
   routes.push(
     { method: 'POST', pattern: /^\/openai\/deployments\/[^/]+\/chat\/completions$/, handler: chat },
     { method: 'POST', pattern: /^\/openai\/deployments\/[^/]+\/embeddings$/, handler: embeddings },
@@ -116,7 +130,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     }
     const url = new URL(req.url ?? '/', 'http://emulator');
     const body = Buffer.concat(chunks);
-    const r: Received = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers: req.headers, body };
+    const r: Received = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+    };
     if ((req.headers['content-type'] ?? '').includes('json') && body.length) {
       try {
         r.json = JSON.parse(body.toString('utf8'));

@@ -6,8 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Input, Output } from '../../shared/contract.js';
 import { createKit, type Kit, type KitOptions } from '../../electron/core/kit.js';
+import type { Input, Output } from '../../shared/contract.js';
 
 export interface TestKit extends Kit {
   dataDir: string;
@@ -19,7 +19,15 @@ export interface TestKit extends Kit {
 
 export async function startKit(opts: Partial<KitOptions> = {}): Promise<TestKit> {
   const dataDir = opts.dataDir ?? (await mkdtemp(join(tmpdir(), 'kit-test-')));
-  const kit = await createKit({ demo: false, host: '127.0.0.1', port: 0, adminPort: 0, ...opts, dataDir, env: { ...opts.env } });
+  const kit = await createKit({
+    demo: false,
+    host: '127.0.0.1',
+    port: 0,
+    adminPort: 0,
+    ...opts,
+    dataDir,
+    env: { ...opts.env },
+  });
   const apiBase = `${kit.localUrl}/api/v1`;
   return Object.assign(kit, {
     dataDir,

@@ -14,12 +14,17 @@ let apiKey: string;
 let eventId: string;
 let resourceId: string;
 
-const client = (key = apiKey) => new AzureOpenAI({ endpoint: kit.apiBase, apiKey: key, apiVersion: API_VERSION, maxRetries: 0 });
+const client = (key = apiKey) =>
+  new AzureOpenAI({ endpoint: kit.apiBase, apiKey: key, apiVersion: API_VERSION, maxRetries: 0 });
 
 beforeAll(async () => {
   emu = await startEmulator({ chunkDelayMs: 30 });
   kit = await startKit();
-  ({ apiKey, event: { id: eventId }, resource: { id: resourceId } } = await azureSetup(kit, emu.url));
+  ({
+    apiKey,
+    event: { id: eventId },
+    resource: { id: resourceId },
+  } = await azureSetup(kit, emu.url));
 });
 afterAll(async () => {
   await kit?.stop();
@@ -132,7 +137,10 @@ describe('refusals in the SDK error shape', () => {
     expect(emu.received.length).toBe(before);
   });
   it('no key → 401 missing_api_key', async () => {
-    const r = await fetch(`${kit.apiBase}/openai/deployments/gpt-4o-mini/chat/completions`, { method: 'POST', body: '{}' });
+    const r = await fetch(`${kit.apiBase}/openai/deployments/gpt-4o-mini/chat/completions`, {
+      method: 'POST',
+      body: '{}',
+    });
     expect(r.status).toBe(401);
     expect((await r.json()).error.code).toBe('missing_api_key');
   });
@@ -156,7 +164,10 @@ describe('refusals in the SDK error shape', () => {
   it('event not started → 403 event_not_started with the times', async () => {
     const later = await kit.call(
       'events.create',
-      eventInput([resourceId], { startsAt: new Date(Date.now() + hour).toISOString(), endsAt: new Date(Date.now() + 3 * hour).toISOString() }),
+      eventInput([resourceId], {
+        startsAt: new Date(Date.now() + hour).toISOString(),
+        endsAt: new Date(Date.now() + 3 * hour).toISOString(),
+      }),
     );
     const reg = await kit.register(later.code);
     expect(reg.status).toBe(201); // early arrivals may register
