@@ -15,6 +15,13 @@ import { proxyRoutes } from './routes.js';
 
 export const API_PREFIX = '/api/v1';
 
+/**
+ * Paths the kit refuses before routing: `.`/`..` segments (URL parsing would resolve them upstream) and
+ * encoded slashes, backslashes or dots, which an upstream that decodes them would read as a way out of
+ * the deployment, index or MCP server the attendee was given. No SDK puts any of these in a path.
+ */
+const traversal = /%2[ef]|%5c|\\|\/\.\.?(?:\/|$)/i;
+
 export type ProxyHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
 export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes): ProxyHandler {
@@ -52,6 +59,12 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
     });
 
     try {
+      if (traversal.test(pathname)) {
+        throw new KitError(
+          'invalid_request',
+          'The path has a dot segment, a backslash or an encoded slash or dot; the kit forwards none of these.',
+        );
+      }
       let match: ReturnType<typeof router.find>;
       try {
         match = router.find(req.method as HTTPMethod, pathname);
