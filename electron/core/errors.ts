@@ -36,6 +36,7 @@ const statusByCode = {
   // registration
   event_not_found: 404,
   wrong_password: 403,
+  password_required: 403,
   event_full: 409,
   registration_closed: 410,
   too_many_requests: 429,

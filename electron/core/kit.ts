@@ -12,6 +12,7 @@ import type { KitInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
 import { adminToken } from './config.js';
+import type { RateLimitOptions } from './lan/rate-limit.js';
 import { createLanServer } from './lan/server.js';
 import { lanBaseUrls } from './net/addresses.js';
 import { startPlayground } from './playground/server.js';
@@ -46,6 +47,8 @@ export interface KitOptions {
   usageFlushMs?: number;
   /** LAN clients that take longer than this to send their request headers are cut off (default 20 s). */
   headersTimeoutMs?: number;
+  /** Registrations allowed per client address per window on `/join` (default 10 per 10 minutes). */
+  registrationLimit?: RateLimitOptions;
 }
 
 export interface Kit {
@@ -114,11 +117,12 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     proxy,
     now,
     headersTimeoutMs: opts.headersTimeoutMs,
-    endpointFor: (hostHeader) => {
+    endpointFor: (hostHeader, secure) => {
       // The address the attendee reached us on is one their device can reach again.
       const ok = hostHeader && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(hostHeader);
-      return `${ok ? `http://${hostHeader}` : lanUrls[0]}/api/v1`;
+      return `${ok ? `${secure ? 'https' : 'http'}://${hostHeader}` : lanUrls[0]}/api/v1`;
     },
+    registrationLimit: opts.registrationLimit,
   });
   const handlers = createAdminService({ store, feed, upstream, now, info });
   const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });

@@ -1,56 +1,143 @@
 /**
- * The LAN listener: `/api/v1/*` for SDKs and `/join/*` for attendees, nothing
- * else. The admin surface is never mounted here.
+ * The LAN listeners: `/api/v1/*` for SDKs and `/join/*` for attendees, nothing
+ * else; the admin surface is never mounted here. One request handler serves
+ * the plain-http listener and, when the organizer turns it on, the HTTPS one
+ * next to it (same routes, same store).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import { KitError, sendError } from '../errors.js';
 import type { ProxyHandler } from '../proxy/proxy.js';
 import type { KitStore } from '../store/store.js';
-import { openEvent, readRegistration, register, sendJson } from './join.js';
+import {
+  deviceCookie,
+  deviceTokenOf,
+  eventDeployments,
+  newDeviceToken,
+  readRegistration,
+  register,
+  sendJson,
+  visibleEvent,
+} from './join.js';
 import { joinPage, joinScriptHash } from './join-page.js';
+import { myUsage } from './my-usage.js';
+import { qrSvg } from './qr.js';
+import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
+import { buildSamples, envFile } from './samples.js';
 
 export interface LanDeps {
   store: KitStore;
   proxy: ProxyHandler;
   now: () => number;
-  /** The endpoint to hand an attendee who reached us at `host`. */
-  endpointFor: (hostHeader: string | undefined) => string;
+  /** The endpoint to hand an attendee who reached us at `host` on this listener (`secure` = over TLS). */
+  endpointFor: (hostHeader: string | undefined, secure: boolean) => string;
+  /** The HTTPS endpoint for an attendee who reached us at `host`, when the HTTPS listener is on. */
+  secureEndpointFor?: (hostHeader: string | undefined) => string;
+  /** The kit's local CA certificate (PEM), when the HTTPS listener uses it; served at `/join/ca.pem`. */
+  caPem?: string;
+  registrationLimit?: RateLimitOptions;
   /** How long a client may take to send its request headers (slowloris, idle sockets); default 20 s. */
   headersTimeoutMs?: number;
 }
 
-const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
-async function join(deps: LanDeps, req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
-  if (req.method === 'POST') {
-    const input = await readRegistration(req);
-    const answer = await register(deps.store, code, input, deps.endpointFor(req.headers.host), deps.now());
-    sendJson(res, 201, answer);
-    return;
-  }
-  if (req.method !== 'GET' && req.method !== 'HEAD') throw new KitError('method_not_allowed', 'Use GET or POST.');
-  const html = joinPage(openEvent(deps.store, code, deps.now()));
-  res.writeHead(200, {
+const isSecure = (req: IncomingMessage) => Boolean((req.socket as TLSSocket).encrypted);
+
+async function page(deps: LanDeps, req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
+  const event = visibleEvent(deps.store, code);
+  const secure = isSecure(req);
+  const endpoint = deps.secureEndpointFor?.(req.headers.host) ?? deps.endpointFor(req.headers.host, secure);
+  const localCa = Boolean(deps.caPem && endpoint.startsWith('https:'));
+  const deployments = eventDeployments(deps.store, event);
+  const ctx = { endpoint, deployments, localCa };
+  const pageUrl = `${deps.endpointFor(req.headers.host, secure).replace(/\/api\/v1$/, '')}/join/${event.code}`;
+  const html = joinPage({
+    event,
+    now: deps.now(),
+    endpoint,
+    deployments,
+    samples: buildSamples(ctx),
+    env: envFile(ctx),
+    ...(localCa ? { caUrl: '/join/ca.pem' } : {}),
+    qrSvg: await qrSvg(pageUrl, `QR code of ${pageUrl}`),
+  });
+  const headers: Record<string, string> = {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': pageCsp,
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
-  });
+  };
+  // The device token makes registration idempotent per browser; it is set before the first POST.
+  if (!deviceTokenOf(req.headers.cookie)) headers['set-cookie'] = deviceCookie(newDeviceToken());
+  res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : html);
 }
 
-export function createLanServer(deps: LanDeps): Server {
-  const headersTimeout = deps.headersTimeoutMs ?? 20_000;
-  const options = {
-    noDelay: true,
-    requestTimeout: 10 * 60_000,
-    headersTimeout,
-    // Node checks both timeouts on this beat; its 30 s default would let a socket idle for 50 s.
-    connectionsCheckingInterval: Math.max(100, Math.min(5_000, headersTimeout / 4)),
-  };
-  const server = createServer(options, (req, res) => {
+async function join(
+  deps: LanDeps,
+  limiter: RateLimiter,
+  req: IncomingMessage,
+  res: ServerResponse,
+  code: string,
+  rest: string,
+): Promise<void> {
+  const method = req.method ?? 'GET';
+  if (rest === '/usage') {
+    if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
+    sendJson(res, 200, myUsage(deps.store, code, req.headers, deps.now()));
+    return;
+  }
+  if (rest === '/qr.svg') {
+    if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET.');
+    const event = visibleEvent(deps.store, code);
+    const url = `${deps.endpointFor(req.headers.host, isSecure(req)).replace(/\/api\/v1$/, '')}/join/${event.code}`;
+    const svg = await qrSvg(url, `QR code of ${url}`);
+    res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' });
+    res.end(svg);
+    return;
+  }
+  if (rest !== '' && rest !== '/') throw new KitError('route_not_found', 'Nothing here. Open /join/<event code>.');
+  if (method === 'POST') {
+    const wait = limiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
+    if (wait) {
+      throw new KitError(
+        'too_many_requests',
+        `Too many registrations from this device's network address. Try again in ${wait} seconds, or ask the organizer.`,
+        { 'retry-after': String(wait) },
+      );
+    }
+    const input = await readRegistration(req);
+    let token = deviceTokenOf(req.headers.cookie);
+    const fresh = !token;
+    token ??= newDeviceToken();
+    const endpoint = deps.secureEndpointFor?.(req.headers.host) ?? deps.endpointFor(req.headers.host, isSecure(req));
+    const answer = await register(deps.store, code, input, endpoint, deps.now(), token);
+    if (fresh) res.setHeader('set-cookie', deviceCookie(token));
+    sendJson(res, answer.created ? 201 : 200, answer);
+    return;
+  }
+  if (method !== 'GET' && method !== 'HEAD') throw new KitError('method_not_allowed', 'Use GET or POST.');
+  await page(deps, req, res, code);
+}
+
+function caCert(deps: LanDeps, res: ServerResponse): void {
+  if (!deps.caPem) throw new KitError('route_not_found', 'This kit does not use its own certificate authority.');
+  res.writeHead(200, {
+    'content-type': 'application/x-pem-file',
+    'content-disposition': 'attachment; filename="ai-proxy-kit-ca.pem"',
+    'cache-control': 'no-store',
+  });
+  res.end(deps.caPem);
+}
+
+/** The request handler shared by the http and https LAN listeners. */
+export function lanHandler(deps: LanDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const limiter = new RateLimiter(deps.registrationLimit);
+  return (req, res) => {
     // The first request arrived: from here Node's own timeouts (and keep-alive's) govern the socket.
     if (req.socket.timeout) req.socket.setTimeout(0);
     const url = req.url ?? '/';
@@ -58,19 +145,65 @@ export function createLanServer(deps: LanDeps): Server {
       void deps.proxy(req, res);
       return;
     }
-    const m = /^\/join\/([A-Za-z0-9-]{1,64})\/?(?:\?.*)?$/.exec(url);
+    const path = url.split('?')[0] ?? '/';
+    if (path === '/join/ca.pem') {
+      try {
+        caCert(deps, res);
+      } catch (e) {
+        sendError(res, e);
+      }
+      return;
+    }
+    const m = /^\/join\/([A-Za-z0-9-]{1,64})(\/[a-z.]*)?$/.exec(path);
     if (m?.[1]) {
-      join(deps, req, res, m[1]).catch((e) => sendError(res, e));
+      join(deps, limiter, req, res, m[1], m[2] ?? '').catch((e) => sendError(res, e));
       return;
     }
     sendError(
       res,
       new KitError('route_not_found', 'Nothing here. SDKs use /api/v1; attendees register at /join/<event code>.'),
     );
-  });
+  };
+}
+
+/** Listener options and idle-socket guard shared by the http and https listeners. */
+function serverOptions(deps: LanDeps) {
+  const headersTimeout = deps.headersTimeoutMs ?? 20_000;
+  return {
+    headersTimeout,
+    options: {
+      noDelay: true,
+      requestTimeout: 10 * 60_000,
+      headersTimeout,
+      // Node checks both timeouts on this beat; its 30 s default would let a socket idle for 50 s.
+      connectionsCheckingInterval: Math.max(100, Math.min(5_000, headersTimeout / 4)),
+    },
+  };
+}
+
+function guard<S extends Server | HttpsServer>(server: S, headersTimeout: number, connectionEvent: string): S {
   server.keepAliveTimeout = 65_000;
   // Node's headersTimeout counts from a request's first byte, so a socket that never sends one would stay
   // open forever: many such idle sockets are a cheap way to exhaust a laptop. Node destroys it on timeout.
-  server.on('connection', (socket: Socket) => socket.setTimeout(headersTimeout));
+  server.on(connectionEvent, (socket: Socket) => socket.setTimeout(headersTimeout));
   return server;
+}
+
+export function createLanServer(deps: LanDeps, handler = lanHandler(deps)): Server {
+  const { headersTimeout, options } = serverOptions(deps);
+  return guard(createServer(options, handler), headersTimeout, 'connection');
+}
+
+export function createLanHttpsServer(
+  deps: LanDeps,
+  tls: { cert: string; key: string },
+  handler: ReturnType<typeof lanHandler>,
+): HttpsServer {
+  const { headersTimeout, options } = serverOptions(deps);
+  // 'secureConnection' fires after the TLS handshake; the handshake itself is bounded by handshakeTimeout.
+  return guard(
+    createHttpsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout }, handler),
+    headersTimeout,
+    'secureConnection',
+  );
 }

@@ -1,0 +1,16 @@
+/**
+ * QR codes from the `qrcode` library, as inline SVG: crisp at any size on a
+ * projector, on a phone and on paper, and no image files to serve.
+ */
+import QRCode from 'qrcode';
+
+export async function qrSvg(text: string, label: string): Promise<string> {
+  const svg = await QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  const safe = label.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
+  return svg.replace('<svg ', `<svg role="img" aria-label="${safe}" `).trim();
+}
+
+/** A small QR code for a terminal (the headless kit's start banner). */
+export function qrTerminal(text: string): Promise<string> {
+  return QRCode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
+}

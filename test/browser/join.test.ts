@@ -1,0 +1,175 @@
+/**
+ * The join page on a phone: register, copy the JavaScript sample and run it
+ * against the kit, reload (the key stays), claim a printed card's key, read
+ * the page's own QR code, and show each state (not started, live, ended,
+ * refused) in a screenshot.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser } from 'playwright';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, phoneContext, readQr, screenshot } from '../support/browser.js';
+import { eventInput, hour, startKit, type TestKit } from '../support/kit.js';
+
+const run = promisify(execFile);
+let browser: Browser;
+let kit: TestKit;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  await kit?.stop();
+});
+
+async function playgroundEvent(over: Parameters<typeof eventInput>[1] = {}) {
+  const r = await kit.call('resources.create', {
+    name: 'Playground',
+    kind: 'playground',
+    deployment: 'playground',
+    auth: { type: 'none' },
+    enabled: true,
+  });
+  return kit.call(
+    'events.create',
+    eventInput([r.id], {
+      name: 'GenAI Workshop · Lyon',
+      description: 'Build a chat app in an afternoon.',
+      dailyRequestCap: 200,
+      maxTokenCap: 1024,
+      ...over,
+    }),
+  );
+}
+
+describe('join page on a phone', () => {
+  it('registers, and the copied JavaScript sample gets an answer through the kit', async () => {
+    kit = await startKit();
+    const e = await playgroundEvent();
+    const context = await phoneContext(browser, kit.localUrl);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Live now · ends in/);
+    expect(await page.locator('#when').textContent()).toMatch(/–/);
+    await screenshot(page, 'join-1-live-before-registering');
+
+    await page.getByLabel('Your name').fill('Grace');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    const key = (await page.locator('#key').textContent()) ?? '';
+    expect(key).toMatch(/^apk-/);
+    expect(await page.locator('#hello').textContent()).toBe('Welcome, Grace!');
+    expect(await page.locator('#endpoint').textContent()).toBe(`${kit.localUrl}/api/v1`);
+    await screenshot(page, 'join-2-registered');
+
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
+    await page.getByRole('tab', { name: 'JavaScript · openai' }).click();
+    expect(await page.getByRole('tab', { name: 'JavaScript · openai' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('button', { name: 'Copy sample' }).click();
+    await expect.poll(() => page.locator('#copy-sample').textContent()).toBe('Copied ✓');
+    const sample = await page.evaluate(() => navigator.clipboard.readText());
+    expect(sample).toContain(key);
+    expect(sample).not.toContain('__YOUR_API_KEY__');
+    await screenshot(page, 'join-3-javascript-sample');
+
+    // Run the copied sample from inside the repo so `import 'openai'` resolves.
+    const dir = await mkdtemp(join(process.cwd(), '.cache-sample-'));
+    try {
+      await writeFile(join(dir, 'chat.mjs'), sample);
+      const { stdout } = await run(process.execPath, [join(dir, 'chat.mjs')], {
+        timeout: 30_000,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(stdout.trim().length).toBeGreaterThan(0);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const traffic = kit.feed.recent(10).filter((t) => t.path.endsWith('/chat/completions'));
+    expect(traffic.at(-1)).toMatchObject({ status: 200, attendeeName: 'Grace', deployment: 'playground' });
+
+    await page.reload();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    expect(await page.locator('#key').textContent()).toBe(key);
+    await expect.poll(() => page.locator('#usage').textContent()).toMatch(/^Today: \d+ of 200 requests/);
+    expect(await page.locator('#register').isHidden()).toBe(true);
+    await context.close();
+  });
+
+  it('shows a countdown before the start, and its QR code reads back to the page', async () => {
+    kit = await startKit();
+    const now = Date.now();
+    const e = await playgroundEvent({
+      startsAt: new Date(now + 25 * 60_000).toISOString(),
+      endsAt: new Date(now + 4 * hour).toISOString(),
+    });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Starts in 2[45] min \d+ s/);
+    expect(await page.locator('#status').getAttribute('data-state')).toBe('soon');
+    await screenshot(page, 'join-4-not-started');
+    expect(await readQr(page, page.locator('footer svg'))).toBe(`${kit.localUrl}/join/${e.code}`);
+    await context.close();
+  });
+
+  it('says when the event has ended and offers no form', async () => {
+    kit = await startKit();
+    const now = Date.now();
+    const e = await playgroundEvent({
+      startsAt: new Date(now - 5 * hour).toISOString(),
+      endsAt: new Date(now - hour).toISOString(),
+    });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await expect.poll(() => page.locator('#status').textContent()).toBe('This event has ended');
+    expect(await page.locator('#register-form').isHidden()).toBe(true);
+    expect(await page.locator('#closed').isVisible()).toBe(true);
+    await screenshot(page, 'join-5-ended');
+    await context.close();
+  });
+
+  it('shows the refusal messages: wrong password, then a full event', async () => {
+    kit = await startKit();
+    const e = await playgroundEvent({ joinPassword: 'tulip-42', capacity: 1 });
+    await kit.register(e.code, { password: 'tulip-42' });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await page.getByLabel('Join password').fill('tulip-41');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('The join password is not right. Ask the organizer for it.');
+    await screenshot(page, 'join-6-wrong-password');
+    await page.getByLabel('Join password').fill('tulip-42');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This event is full (1 attendees). Ask the organizer.');
+    await screenshot(page, 'join-7-full');
+    await context.close();
+  });
+
+  it('opens a printed card claim URL holding its key, without keeping it in the address bar', async () => {
+    kit = await startKit();
+    const e = await playgroundEvent();
+    const [card] = await kit.call('attendees.issue', { eventId: e.id, count: 1 });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(card!.claimUrl.replace(/^http:\/\/[^/]+/, kit.localUrl));
+    await page.locator('#key').waitFor({ state: 'visible' });
+    expect(await page.locator('#key').textContent()).toBe(card!.apiKey);
+    expect(await page.locator('#claimed').isVisible()).toBe(true);
+    expect(page.url()).not.toContain('#key=');
+    await page.getByRole('tab', { name: 'curl' }).click();
+    expect(await page.locator('#sample-code').textContent()).toContain(`api-key: ${card!.apiKey}`);
+    await screenshot(page, 'join-8-claimed-card');
+    await context.close();
+  });
+});
