@@ -151,7 +151,9 @@ describe('join page on a phone', () => {
     await screenshot(page, 'join-6-wrong-password');
     await page.getByLabel('Join password').fill('tulip-42');
     await page.getByRole('button', { name: 'Register' }).click();
-    await expect.poll(() => page.getByRole('alert').textContent()).toBe('This event is full (1 attendees). Ask the organizer.');
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe('This event is full (1 attendees). Ask the organizer.');
     await screenshot(page, 'join-7-full');
     await context.close();
   });

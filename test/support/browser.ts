@@ -5,8 +5,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright';
+
+// jsqr is CommonJS with an ES-style default in its typings: take whichever shape the loader hands over.
+type Decode = typeof import('jsqr').default;
+const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
 export const SCREENS = join(process.cwd(), 'test-results', 'screens');
 

@@ -16,7 +16,10 @@ const esc = (s: string) =>
 
 /** JSON that is safe inside a `<script type="application/json">` block. */
 const jsonBlock = (v: unknown) =>
-  JSON.stringify(v).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 
 export const joinScriptHash = `'sha256-${createHash('sha256').update(joinScript).digest('base64')}'`;
 
@@ -137,9 +140,7 @@ ${event.joinPassword ? '<label for="password">Join password</label><input id="pa
 <p style="margin-top:.9rem">Endpoint</p>
 <p class="secret" id="endpoint">${esc(p.endpoint)}</p>
 <div class="row"><button id="copy-endpoint" type="button">Copy endpoint</button>${
-    p.caUrl
-      ? `<a href="${esc(p.caUrl)}" download="ai-proxy-kit-ca.pem">Download the kit's CA certificate</a>`
-      : ''
+    p.caUrl ? `<a href="${esc(p.caUrl)}" download="ai-proxy-kit-ca.pem">Download the kit's CA certificate</a>` : ''
   }</div>
 ${p.caUrl ? '<p class="muted">HTTPS uses the kit\'s own certificate authority: save the certificate next to your code; the samples and .env point to it.</p>' : ''}
 <p style="margin-top:.9rem">Deployments</p>

@@ -54,7 +54,7 @@ describe('registration limits', () => {
     const answers = await Promise.all([post(e.code, {}), post(e.code, {}), post(e.code, {})]);
     expect(answers.map((r) => r.status).sort()).toEqual([201, 201, 409]);
     const full = answers.find((r) => r.status === 409);
-    expect((await full?.json()).error.message).toContain('full (2 attendees)');
+    expect((await full!.json()).error.message).toContain('full (2 attendees)');
     expect(kit.store.attendeesOf(e.id)).toHaveLength(2);
   });
 
@@ -130,8 +130,28 @@ describe('my usage today', () => {
     const day = dayIn(Date.now(), e.timeZone);
     await kit.store.mutate((d) => {
       d.usage.push(
-        { eventId: e.id, attendeeId: attendee.id, deployment: 'playground', day, requests: 7, promptTokens: 70, completionTokens: 30, totalTokens: 100, errors: 1 },
-        { eventId: e.id, attendeeId: attendee.id, deployment: 'playground', day: '2001-01-01', requests: 9, promptTokens: 1, completionTokens: 1, totalTokens: 2, errors: 0 },
+        {
+          eventId: e.id,
+          attendeeId: attendee.id,
+          deployment: 'playground',
+          day,
+          requests: 7,
+          promptTokens: 70,
+          completionTokens: 30,
+          totalTokens: 100,
+          errors: 1,
+        },
+        {
+          eventId: e.id,
+          attendeeId: attendee.id,
+          deployment: 'playground',
+          day: '2001-01-01',
+          requests: 9,
+          promptTokens: 1,
+          completionTokens: 1,
+          totalTokens: 2,
+          errors: 0,
+        },
       );
     });
     const usage = (key?: string) =>
