@@ -97,7 +97,9 @@ describe('join page on a phone', () => {
     await page.reload();
     await page.locator('#key').waitFor({ state: 'visible' });
     expect(await page.locator('#key').textContent()).toBe(key);
-    await expect.poll(() => page.locator('#usage').textContent()).toMatch(/^Today: \d+ of 200 requests/);
+    await expect
+      .poll(() => page.locator('#usage').textContent())
+      .toMatch(/^Today: 1 of 200 requests \(199 left\) · [1-9]\d* tokens/);
     expect(await page.locator('#register').isHidden()).toBe(true);
     await context.close();
   });
