@@ -13,9 +13,15 @@
  * | Image Embeddings           | /images/embeddings (also /models/images/embeddings)            | inference       |
  * | Azure Inference Info       | /info              (also /models/info)                         | inference       |
  * | OpenAI v1 chat, embeddings | /openai/v1/chat/completions, /openai/v1/embeddings             | openai-v1       |
+ * | Foundry Conversations      | /openai/v1/conversations[/{id}[/...]]                          | openai-v1       |
+ * | Foundry Responses          | /openai/v1/responses[/{id}[/...]]                              | openai-v1       |
+ * | Foundry Agents (classic)   | /assistants, /threads (+ messages, runs, steps), /threads/runs | agents          |
+ * | Foundry files, vector st.  | /files (multipart), /files/{id}/content, /vector_stores        | agents          |
+ * | Foundry Agents (new)       | /agents, /agents/{name}, /agents/{name}/versions               | agents          |
  * | Azure AI Search            | /indexes/{index}/docs/search, /indexes('{index}')/docs/...     | search          |
  * | Event info                 | /eventinfo                                                     | eventinfo       |
  */
+import { agentsRoutes } from './families/agents.js';
 import { azureOpenAIRoutes } from './families/azure-openai.js';
 import { eventInfoRoutes } from './families/eventinfo.js';
 import { inferenceRoutes } from './families/inference.js';
@@ -27,6 +33,7 @@ export const proxyRoutes: ProxyRoute[] = [
   ...azureOpenAIRoutes,
   ...inferenceRoutes,
   ...openAiV1Routes,
+  ...agentsRoutes,
   ...searchRoutes,
   ...eventInfoRoutes,
 ];

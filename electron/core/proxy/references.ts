@@ -1,0 +1,69 @@
+/**
+ * Ids an attendee names in a request body (`assistant_id`, `thread_id`,
+ * `file_ids`, `vector_store_ids`, `previous_response_id`, `conversation`,
+ * attachments, an `agent` reference…) must be their own or shared; anything
+ * else is `not_found` before the request leaves. The walk is bounded in
+ * depth and breadth so a hostile body cannot make it expensive.
+ */
+import type { Resource } from '../../../shared/types.js';
+import type { Json, ProxyCall } from './call.js';
+import { type ObjectType, ownershipOf } from './ownership.js';
+
+const singleRef: Record<string, ObjectType> = {
+  assistant_id: 'assistant',
+  thread_id: 'thread',
+  file_id: 'file',
+  vector_store_id: 'vector_store',
+  previous_response_id: 'response',
+};
+const listRef: Record<string, ObjectType> = {
+  file_ids: 'file',
+  vector_store_ids: 'vector_store',
+};
+
+const MAX_DEPTH = 12;
+const MAX_NODES = 20_000;
+
+export interface Reference {
+  type: ObjectType;
+  id: string;
+}
+
+/** Every reference in the body, in document order. */
+export function referencesIn(body: Json): Reference[] {
+  const out: Reference[] = [];
+  let nodes = 0;
+  const walk = (v: unknown, depth: number, topLevel: boolean): void => {
+    if (++nodes > MAX_NODES || depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x, depth + 1, false);
+      return;
+    }
+    for (const [k, x] of Object.entries(v as Json)) {
+      const single = singleRef[k];
+      if (single && typeof x === 'string') out.push({ type: single, id: x });
+      else if (listRef[k] && Array.isArray(x)) {
+        for (const id of x) if (typeof id === 'string') out.push({ type: listRef[k] as ObjectType, id });
+      } else if (topLevel && k === 'conversation') {
+        const id = typeof x === 'string' ? x : (x as { id?: unknown } | null)?.id;
+        if (typeof id === 'string') out.push({ type: 'conversation', id });
+      } else if (topLevel && k === 'agent') {
+        const name = typeof x === 'string' ? x : (x as { name?: unknown } | null)?.name;
+        if (typeof name === 'string') out.push({ type: 'agent', id: name });
+      } else walk(x, depth + 1, false);
+    }
+  };
+  walk(body, 0, true);
+  return out;
+}
+
+/** Checks every reference; returns the resources they live on (first reference first). */
+export function checkReferences(call: ProxyCall, body: Json): Resource[] {
+  const ownership = ownershipOf(call.deps.store);
+  const resources: Resource[] = [];
+  for (const ref of referencesIn(body)) {
+    const { resource } = ownership.access(call, ref.type, ref.id);
+    if (!resources.includes(resource)) resources.push(resource);
+  }
+  return resources;
+}
