@@ -10,9 +10,9 @@ import { dispatchAdmin } from './core/admin/dispatch.js';
 import type { Handlers } from './core/admin/service.js';
 import { errorBody, KitError, toKitError } from './core/errors.js';
 import type { TrafficFeed } from './core/traffic/feed.js';
+import { ADMIN_CHANNEL, type IpcResult, TRAFFIC_CHANNEL } from './ipc-channels.js';
 
-export const ADMIN_CHANNEL = 'kit:admin';
-export const TRAFFIC_CHANNEL = 'kit:traffic';
+export { ADMIN_CHANNEL, TRAFFIC_CHANNEL };
 
 /** The slice of Electron's ipcMain this binding needs (faked in tests). */
 export interface IpcMainLike {
@@ -25,9 +25,6 @@ export interface WebContentsLike {
   send(channel: string, ...args: unknown[]): void;
   isDestroyed(): boolean;
 }
-
-/** Result envelope: Electron flattens thrown errors to strings, so errors travel as values. */
-export type IpcResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } };
 
 export function bindAdminIpc(
   ipc: IpcMainLike,

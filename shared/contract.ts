@@ -5,6 +5,7 @@
  * so a new admin feature is one entry here plus one handler in the service.
  */
 import type { z } from 'zod';
+import type { MethodName as ListedName } from './methods.js';
 import {
   eventCreateSchema,
   eventUpdateSchema,
@@ -55,7 +56,8 @@ export const contract = {
   'attendees.restore': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'usage.report': method<typeof schemas.usage, UsageReport>(schemas.usage),
   'traffic.recent': method<typeof schemas.traffic, TrafficRecord[]>(schemas.traffic),
-} as const;
+  // `satisfies` makes a method missing from, or extra to, `methods.ts` a compile error.
+} as const satisfies Record<ListedName, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;
@@ -63,23 +65,5 @@ export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type Output<M extends MethodName> = Contract[M]['output'];
 
-export const methodNames = Object.keys(contract) as MethodName[];
-
-/** `'events.create'` → `kit.events.create(input)`: the shape the preload and the HTTP client expose. */
-type Split<S extends string> = S extends `${infer A}.${infer B}` ? [A, B] : never;
-export type KitApi = {
-  [G in Split<MethodName>[0]]: {
-    [M in MethodName as Split<M>[0] extends G ? Split<M>[1] : never]: (input: Input<M>) => Promise<Output<M>>;
-  };
-};
-
-/** Builds the verb object from any transport (IPC invoke, HTTP fetch). */
-export function buildKitApi(call: (method: MethodName, input: unknown) => Promise<unknown>): KitApi {
-  const api: Record<string, Record<string, (input: unknown) => Promise<unknown>>> = {};
-  for (const m of methodNames) {
-    const [group, verb] = m.split('.') as [string, string];
-    api[group] ??= {};
-    api[group][verb] = (input: unknown) => call(m, input ?? {});
-  }
-  return api as unknown as KitApi;
-}
+export { buildKitApi, type KitApi } from './kit-api.js';
+export { methodNames } from './methods.js';

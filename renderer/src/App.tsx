@@ -1,65 +1,101 @@
-import { useEffect, useState } from 'react';
-import type { EventView } from '../../shared/contract';
-import type { KitInfo, TrafficRecord } from '../../shared/types';
-import { kit } from './client';
+/**
+ * The console's frame: a sidebar with the screens and the kit's status, and
+ * the current screen from the hash route. The projector view takes the whole
+ * window, without the frame.
+ */
+import type { KitInfo } from '../../shared/types';
+import { isDesktop, kit } from './client';
+import { href, type Route, useRoute } from './lib/router';
+import { TrafficProvider, useTraffic } from './lib/traffic';
+import { useLoad } from './lib/use-load';
+import { Attendees } from './screens/Attendees';
+import { Events } from './screens/Events';
+import { Overview } from './screens/Overview';
+import { Projector } from './screens/Projector';
+import { Resources } from './screens/Resources';
+import { Traffic } from './screens/Traffic';
+import { Icon, type IconName } from './ui/icons';
+import { ToastProvider } from './ui/toast';
 
-export function App() {
-  const [info, setInfo] = useState<KitInfo>();
-  const [events, setEvents] = useState<EventView[]>([]);
-  const [traffic, setTraffic] = useState<TrafficRecord[]>([]);
-  const [error, setError] = useState<string>();
+const nav: Array<{ screen: Route['screen']; label: string; icon: IconName }> = [
+  { screen: 'overview', label: 'Overview', icon: 'overview' },
+  { screen: 'events', label: 'Events', icon: 'events' },
+  { screen: 'resources', label: 'Resources', icon: 'resources' },
+  { screen: 'attendees', label: 'Attendees', icon: 'attendees' },
+  { screen: 'traffic', label: 'Live traffic', icon: 'traffic' },
+  { screen: 'projector', label: 'Projector', icon: 'projector' },
+];
 
-  useEffect(() => {
-    kit.kit.info({}).then(setInfo, (e: Error) => setError(e.message));
-    kit.events.list({}).then(setEvents, (e: Error) => setError(e.message));
-    kit.traffic.recent({ limit: 50 }).then(setTraffic, () => undefined);
-    return kit.traffic.subscribe((batch) => setTraffic((t) => [...t, ...batch].slice(-50)));
-  }, []);
-
+function KitStatus({ info, error }: { info?: KitInfo; error?: Error }) {
+  const traffic = useTraffic();
+  const last = traffic.summary(60);
+  if (error)
+    return (
+      <div className="side-foot">
+        <span className="pill bad">Not reachable</span>
+        <span>{error.message}</span>
+      </div>
+    );
   return (
-    <div className="shell">
-      <header className="top">
-        <h1>AI Proxy Kit</h1>
-        {info && <span className="muted">v{info.version}</span>}
-      </header>
-      {error && <p className="error">{error}</p>}
-      <main className="grid">
-        <section className="card">
-          <h2>Endpoint</h2>
-          {info?.lanUrls.map((u) => (
-            <code key={u}>{u}/api/v1</code>
+    <div className="side-foot">
+      <span className="pill ok" style={{ justifySelf: 'start' }}>
+        Serving on port {info?.port ?? '…'}
+      </span>
+      <span>{Math.round(last.requests)} requests in the last minute</span>
+      <span className="muted">
+        {info ? `v${info.version}` : ''} · {isDesktop ? 'desktop' : 'headless'}
+      </span>
+    </div>
+  );
+}
+
+function Frame({ route, info, infoError }: { route: Route; info?: KitInfo; infoError?: Error }) {
+  return (
+    <div className="app">
+      <aside className="side">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            AI
+          </span>
+          AI Proxy Kit
+        </div>
+        <nav className="nav" aria-label="Screens">
+          {nav.map((n) => (
+            <a
+              key={n.screen}
+              href={href({ screen: n.screen } as Route)}
+              aria-current={route.screen === n.screen ? 'page' : undefined}
+            >
+              <Icon name={n.icon} />
+              {n.label}
+            </a>
           ))}
-        </section>
-        <section className="card">
-          <h2>Events</h2>
-          {events.length === 0 && <p className="muted">No events yet.</p>}
-          {events.map((e) => (
-            <div key={e.id} className="row">
-              <strong>{e.name}</strong>
-              <span className={e.live ? 'pill live' : 'pill'}>{e.live ? 'live' : 'not live'}</span>
-              <span className="muted">{e.attendeeCount} attendees</span>
-              <code>{e.joinUrl}</code>
-            </div>
-          ))}
-        </section>
-        <section className="card wide">
-          <h2>Live traffic</h2>
-          {traffic.length === 0 && <p className="muted">Requests will appear here as attendees call the API.</p>}
-          <table>
-            <tbody>
-              {[...traffic].reverse().map((t) => (
-                <tr key={t.id}>
-                  <td>{new Date(t.at).toLocaleTimeString()}</td>
-                  <td>{t.attendeeName ?? t.attendeeId ?? '—'}</td>
-                  <td>{t.deployment ?? t.path}</td>
-                  <td>{t.status}</td>
-                  <td>{t.durationMs} ms</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
+        </nav>
+        <KitStatus info={info} error={infoError} />
+      </aside>
+      <main className="main">
+        {route.screen === 'overview' && <Overview info={info} />}
+        {route.screen === 'events' && <Events />}
+        {route.screen === 'resources' && <Resources />}
+        {route.screen === 'attendees' && <Attendees eventId={route.eventId} />}
+        {route.screen === 'traffic' && <Traffic />}
       </main>
     </div>
+  );
+}
+
+export function App() {
+  const route = useRoute();
+  const info = useLoad(() => kit.kit.info({}), [], 15_000);
+  return (
+    <ToastProvider>
+      <TrafficProvider>
+        {route.screen === 'projector' ? (
+          <Projector eventId={route.eventId} info={info.data} />
+        ) : (
+          <Frame route={route} info={info.data} infoError={info.data ? undefined : info.error} />
+        )}
+      </TrafficProvider>
+    </ToastProvider>
   );
 }

@@ -1,14 +1,11 @@
 /**
- * The console's way to the kit: in the desktop app, the preload's `window.kit`
- * (IPC); in a browser, the same verbs over the loopback HTTP binding with the
+ * The console's way to the kit, and the only module here that talks to it:
+ * in the desktop app, the preload's `window.kit` (IPC); in a browser, the same
+ * verbs over the loopback HTTP binding and the SSE traffic stream, with the
  * admin token taken from the URL fragment. Both are typed by the contract.
  */
-import { buildKitApi, type KitApi } from '../../shared/contract';
+import { buildKitApi, type KitClient } from '../../shared/kit-api';
 import type { TrafficRecord } from '../../shared/types';
-
-export type KitClient = KitApi & {
-  traffic: KitApi['traffic'] & { subscribe(listener: (batch: TrafficRecord[]) => void): () => void };
-};
 
 declare global {
   interface Window {
@@ -25,23 +22,58 @@ export class AdminError extends Error {
   }
 }
 
+const TOKEN_KEY = 'kit-admin-token';
+
 function tokenFromUrl(): string {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token');
   if (fromHash) {
-    sessionStorage.setItem('kit-admin-token', fromHash);
-    history.replaceState(null, '', location.pathname + location.search);
+    // Keep it for reloads of this tab only, and take it out of the address bar (and screenshots).
+    sessionStorage.setItem(TOKEN_KEY, fromHash);
+    history.replaceState(null, '', `${location.pathname}${location.search}#/`);
     return fromHash;
   }
-  return sessionStorage.getItem('kit-admin-token') ?? '';
+  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+}
+
+/** Splits an SSE byte stream into `data:` payloads. */
+export function sseFrames(onData: (data: string) => void): (chunk: string) => void {
+  let buf = '';
+  return (chunk) => {
+    buf += chunk.replace(/\r\n/g, '\n');
+    let i = buf.indexOf('\n\n');
+    while (i !== -1) {
+      const frame = buf.slice(0, i);
+      buf = buf.slice(i + 2);
+      const data = frame
+        .split('\n')
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).replace(/^ /, ''))
+        .join('\n');
+      if (data) onData(data);
+      i = buf.indexOf('\n\n');
+    }
+  };
 }
 
 function httpClient(): KitClient {
   const token = tokenFromUrl();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const api = buildKitApi(async (method, input) => {
-    const r = await fetch(`/admin/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
-    const body = await r.json().catch(() => ({}));
-    if (!r.ok) throw new AdminError(body?.error?.code ?? 'error', body?.error?.message ?? `HTTP ${r.status}`);
+    let r: Response;
+    try {
+      r = await fetch(`/admin/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+    } catch {
+      throw new AdminError('offline', 'The kit is not answering. Is it still running?');
+    }
+    const body = await r.json().catch(() => undefined);
+    if (!r.ok) {
+      if (r.status === 401)
+        throw new AdminError(
+          'unauthorized',
+          'This console needs the admin link printed by the kit (it carries a token).',
+        );
+      throw new AdminError(body?.error?.code ?? 'error', body?.error?.message ?? `The kit answered ${r.status}.`);
+    }
     return body;
   });
   return {
@@ -54,23 +86,21 @@ function httpClient(): KitClient {
           while (!ctl.signal.aborted) {
             try {
               const r = await fetch('/admin/api/traffic/stream', { headers, signal: ctl.signal });
-              const reader = r.body?.pipeThrough(new TextDecoderStream()).getReader();
-              let buf = '';
+              const reader = r.ok ? r.body?.pipeThrough(new TextDecoderStream()).getReader() : undefined;
+              const feed = sseFrames((data) => {
+                try {
+                  listener(JSON.parse(data) as TrafficRecord[]);
+                } catch {
+                  // A frame that is not a batch (a future event type) is skipped.
+                }
+              });
               while (reader) {
                 const { value, done } = await reader.read();
                 if (done) break;
-                buf += value;
-                let i = buf.indexOf('\n\n');
-                while (i !== -1) {
-                  const frame = buf.slice(0, i);
-                  buf = buf.slice(i + 2);
-                  const data = frame.split('\n').find((l) => l.startsWith('data: '));
-                  if (data) listener(JSON.parse(data.slice(6)) as TrafficRecord[]);
-                  i = buf.indexOf('\n\n');
-                }
+                feed(value);
               }
             } catch {
-              // reconnect below
+              // Reconnect below.
             }
             await new Promise((r) => setTimeout(r, 1000));
           }
@@ -82,3 +112,4 @@ function httpClient(): KitClient {
 }
 
 export const kit: KitClient = window.kit ?? httpClient();
+export const isDesktop = window.kit !== undefined;

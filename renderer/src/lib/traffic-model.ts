@@ -1,0 +1,199 @@
+/**
+ * The console's live-traffic model: a bounded tail of recent records and
+ * one bucket per second for the last few minutes, from which the charts'
+ * series are derived. Records arrive in batches (the feed's ticks); views
+ * are told at most a few times a second, so 200 requests/s stays smooth.
+ */
+import type { TrafficRecord } from '../../../shared/types';
+
+export interface Series {
+  /** Unix seconds, one per second of the window, oldest first. */
+  x: number[];
+  rps: number[];
+  p50: (number | null)[];
+  p95: (number | null)[];
+  s2xx: number[];
+  s4xx: number[];
+  s5xx: number[];
+  /** Tokens over the 60 s ending at each second. */
+  tokensPerMin: number[];
+}
+
+interface Bucket {
+  count: number;
+  durations: number[];
+  s2xx: number;
+  s4xx: number;
+  s5xx: number;
+  tokens: number;
+  /** Computed once the second is over. */
+  p50?: number | null;
+  p95?: number | null;
+}
+
+/** Enough samples per second for stable percentiles; beyond it the bucket keeps a reservoir. */
+const MAX_SAMPLES = 1000;
+
+export function percentile(sorted: number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i] ?? null;
+}
+
+export class TrafficModel {
+  readonly #tail: TrafficRecord[] = [];
+  readonly #buckets = new Map<number, Bucket>();
+  readonly #listeners = new Set<() => void>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #total = 0;
+  #lastId = 0;
+  #lastAt = 0;
+  version = 0;
+
+  constructor(
+    readonly tailSize = 1000,
+    readonly windowSeconds = 300,
+    readonly notifyMs = 400,
+  ) {}
+
+  get total(): number {
+    return this.#total;
+  }
+
+  add(batch: TrafficRecord[]): void {
+    let added = 0;
+    for (const r of batch) {
+      const at = Date.parse(r.at);
+      // The history and the live stream overlap; ids only go back when the kit restarted (later times).
+      if (r.id <= this.#lastId && at <= this.#lastAt) continue;
+      this.#lastId = r.id;
+      this.#lastAt = Math.max(this.#lastAt, at);
+      added++;
+      this.#total++;
+      this.#tail.push(r);
+      const sec = Math.floor(at / 1000);
+      let b = this.#buckets.get(sec);
+      if (!b) {
+        b = { count: 0, durations: [], s2xx: 0, s4xx: 0, s5xx: 0, tokens: 0 };
+        this.#buckets.set(sec, b);
+      }
+      b.count++;
+      if (b.durations.length < MAX_SAMPLES) b.durations.push(r.durationMs);
+      else {
+        const j = Math.floor(Math.random() * b.count);
+        if (j < MAX_SAMPLES) b.durations[j] = r.durationMs;
+      }
+      if (r.status >= 500) b.s5xx++;
+      else if (r.status >= 400) b.s4xx++;
+      else b.s2xx++;
+      b.tokens += r.totalTokens ?? 0;
+    }
+    if (added === 0) return;
+    // Trim in chunks so the array is not shifted on every record.
+    if (this.#tail.length > this.tailSize * 1.25) this.#tail.splice(0, this.#tail.length - this.tailSize);
+    this.version++;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = undefined;
+      for (const l of this.#listeners) l();
+    }, this.notifyMs);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+
+  /** Newest first, at most `limit`, filtered. */
+  tail(limit = 200, keep: (r: TrafficRecord) => boolean = () => true): TrafficRecord[] {
+    const out: TrafficRecord[] = [];
+    for (let i = this.#tail.length - 1; i >= 0 && out.length < limit; i--) {
+      const r = this.#tail[i] as TrafficRecord;
+      if (keep(r)) out.push(r);
+    }
+    return out;
+  }
+
+  /** Distinct values seen in the tail, for the filter pickers. */
+  distinct<K extends 'attendeeName' | 'deployment'>(key: K): string[] {
+    const s = new Set<string>();
+    for (const r of this.#tail) {
+      const v = r[key];
+      if (v) s.add(v);
+    }
+    return [...s].sort();
+  }
+
+  series(nowMs = Date.now()): Series {
+    const end = Math.floor(nowMs / 1000);
+    const start = end - this.windowSeconds + 1;
+    for (const sec of this.#buckets.keys()) if (sec < start - 60) this.#buckets.delete(sec);
+    const s: Series = { x: [], rps: [], p50: [], p95: [], s2xx: [], s4xx: [], s5xx: [], tokensPerMin: [] };
+    let rolling = 0;
+    for (let sec = start - 59; sec < start; sec++) rolling += this.#buckets.get(sec)?.tokens ?? 0;
+    for (let sec = start; sec <= end; sec++) {
+      const b = this.#buckets.get(sec);
+      rolling += b?.tokens ?? 0;
+      rolling -= this.#buckets.get(sec - 60)?.tokens ?? 0;
+      s.x.push(sec);
+      s.rps.push(b?.count ?? 0);
+      s.s2xx.push(b?.s2xx ?? 0);
+      s.s4xx.push(b?.s4xx ?? 0);
+      s.s5xx.push(b?.s5xx ?? 0);
+      s.tokensPerMin.push(rolling);
+      if (!b) {
+        s.p50.push(null);
+        s.p95.push(null);
+        continue;
+      }
+      if (b.p50 !== undefined && b.p95 !== undefined) {
+        s.p50.push(b.p50);
+        s.p95.push(b.p95);
+        continue;
+      }
+      const sorted = [...b.durations].sort((a, c) => a - c);
+      const p50 = percentile(sorted, 50);
+      const p95 = percentile(sorted, 95);
+      if (sec < end) Object.assign(b, { p50, p95 });
+      s.p50.push(p50);
+      s.p95.push(p95);
+    }
+    return s;
+  }
+
+  /** Headline numbers over the last `seconds` (default one minute). */
+  summary(seconds = 60, nowMs = Date.now()) {
+    const end = Math.floor(nowMs / 1000);
+    let count = 0;
+    let errors = 0;
+    let tokens = 0;
+    const durations: number[] = [];
+    for (let sec = end - seconds + 1; sec <= end; sec++) {
+      const b = this.#buckets.get(sec);
+      if (!b) continue;
+      count += b.count;
+      errors += b.s4xx + b.s5xx;
+      tokens += b.tokens;
+      durations.push(...b.durations);
+    }
+    durations.sort((a, c) => a - c);
+    return {
+      requestsPerSecond: count / seconds,
+      requests: count,
+      errors,
+      tokens,
+      p50: percentile(durations, 50),
+      p95: percentile(durations, 95),
+    };
+  }
+
+  close(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#listeners.clear();
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * Wall-clock time in an IANA zone ⇄ instants, with nothing but Intl. The
+ * organizer types "09:00" meaning 09:00 *at the venue*, which may not be the
+ * laptop's zone; `<input type="datetime-local">` only knows the laptop's.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function wallParts(ms: number, timeZone: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(ms)) if (p.type !== 'literal') out[p.type] = Number(p.value);
+  return out;
+}
+
+/** The zone's offset from UTC at instant `ms`, in milliseconds (Paris in summer: +2 h). */
+export function zoneOffsetMs(ms: number, timeZone: string): number {
+  const p = wallParts(ms, timeZone);
+  const asUtc = Date.UTC(p.year ?? 1970, (p.month ?? 1) - 1, p.day ?? 1, p.hour ?? 0, p.minute ?? 0, p.second ?? 0);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An instant as `YYYY-MM-DDTHH:mm` on the wall clock of `timeZone` (the value a datetime-local input takes). */
+export function toZonedInput(iso: string, timeZone: string): string {
+  const p = wallParts(Date.parse(iso), timeZone);
+  return `${p.year}-${pad(p.month ?? 1)}-${pad(p.day ?? 1)}T${pad(p.hour ?? 0)}:${pad(p.minute ?? 0)}`;
+}
+
+/**
+ * `YYYY-MM-DDTHH:mm` on the wall clock of `timeZone` → ISO instant. A time that
+ * does not exist (skipped by a DST jump) lands just after the jump; a time that
+ * exists twice takes the earlier one, as calendars do.
+ */
+export function fromZonedInput(local: string, timeZone: string): string | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi);
+  // Two passes converge across an offset change; take the earlier candidate for repeated hours.
+  const first = asUtc - zoneOffsetMs(asUtc, timeZone);
+  const second = asUtc - zoneOffsetMs(first, timeZone);
+  const candidates = [first, second].filter((c) => toZonedInput(new Date(c).toISOString(), timeZone) === local);
+  const ms = candidates.length ? Math.min(...candidates) : Math.max(first, second);
+  return new Date(ms).toISOString();
+}
+
+/** "UTC+02:00" for a zone at an instant, to show beside the picker. */
+export function offsetLabel(timeZone: string, at = Date.now()): string {
+  const mins = Math.round(zoneOffsetMs(at, timeZone) / 60_000);
+  const sign = mins < 0 ? '-' : '+';
+  const a = Math.abs(mins);
+  return `UTC${sign}${pad(Math.floor(a / 60))}:${pad(a % 60)}`;
+}
+
+export function allTimeZones(): string[] {
+  const intl = Intl as typeof Intl & { supportedValuesOf?: (k: string) => string[] };
+  const zones = intl.supportedValuesOf?.('timeZone') ?? [];
+  return zones.includes('UTC') ? zones : ['UTC', ...zones];
+}
+
+export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';

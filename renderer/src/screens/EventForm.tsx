@@ -1,0 +1,299 @@
+/**
+ * Create or edit an event. Times are typed on the venue's wall clock in the
+ * chosen IANA zone; the form validates with the contract's own schema, so
+ * what it accepts is what the kit accepts.
+ */
+import { useMemo, useState } from 'react';
+import type { EventView, ResourceView } from '../../../shared/contract';
+import { eventCreateSchema, eventUpdateSchema } from '../../../shared/schemas';
+import { kit } from '../client';
+import { allTimeZones, fromZonedInput, localTimeZone, offsetLabel, toZonedInput } from '../lib/zoned-time';
+import { Dialog } from '../ui/dialog';
+import { Check, Field, type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
+import { Banner } from '../ui/states';
+
+interface Draft {
+  name: string;
+  description: string;
+  code: string;
+  start: string;
+  end: string;
+  timeZone: string;
+  dailyRequestCap: string;
+  maxTokenCap: string;
+  capacity: string;
+  joinPassword: string;
+  resourceIds: string[];
+  enabled: boolean;
+}
+
+const fieldNames = [
+  'name',
+  'description',
+  'code',
+  'startsAt',
+  'endsAt',
+  'timeZone',
+  'dailyRequestCap',
+  'maxTokenCap',
+  'capacity',
+  'joinPassword',
+  'resourceIds',
+];
+
+function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draft {
+  if (e)
+    return {
+      name: e.name,
+      description: e.description ?? '',
+      code: e.code,
+      start: toZonedInput(e.startsAt, e.timeZone),
+      end: toZonedInput(e.endsAt, e.timeZone),
+      timeZone: e.timeZone,
+      dailyRequestCap: String(e.dailyRequestCap),
+      maxTokenCap: String(e.maxTokenCap),
+      capacity: e.capacity ? String(e.capacity) : '',
+      joinPassword: e.joinPassword ?? '',
+      resourceIds: e.resourceIds,
+      enabled: e.enabled,
+    };
+  const tz = localTimeZone();
+  // Starting on the current 5 minutes makes a new event live at once; workshops rarely run past a day.
+  const start = Math.floor(Date.now() / 300_000) * 300_000;
+  return {
+    name: '',
+    description: '',
+    code: '',
+    start: toZonedInput(new Date(start).toISOString(), tz),
+    end: toZonedInput(new Date(start + 8 * 3600_000).toISOString(), tz),
+    timeZone: tz,
+    dailyRequestCap: '500',
+    maxTokenCap: '4096',
+    capacity: '',
+    joinPassword: '',
+    resourceIds: resources.filter((r) => r.enabled).map((r) => r.id),
+    enabled: true,
+  };
+}
+
+const whole = (s: string): number | string => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
+
+function toInput(d: Draft) {
+  const tzOk = allTimeZones().includes(d.timeZone) || d.timeZone === 'UTC';
+  return {
+    name: d.name,
+    description: d.description,
+    ...(d.code.trim() ? { code: d.code.trim() } : {}),
+    startsAt: (tzOk && fromZonedInput(d.start, d.timeZone)) || d.start,
+    endsAt: (tzOk && fromZonedInput(d.end, d.timeZone)) || d.end,
+    timeZone: d.timeZone,
+    dailyRequestCap: whole(d.dailyRequestCap || '0'),
+    maxTokenCap: whole(d.maxTokenCap || '0'),
+    ...(d.capacity.trim() ? { capacity: whole(d.capacity) } : {}),
+    joinPassword: d.joinPassword,
+    resourceIds: d.resourceIds,
+    enabled: d.enabled,
+  };
+}
+
+/** Schema messages are terse ("Invalid input"); say what to type instead where it helps. */
+function friendly(errors: FieldErrors, d: Draft): FieldErrors {
+  const out = { ...errors };
+  if (out.startsAt && !fromZonedInput(d.start, 'UTC')) out.startsAt = 'Pick a start date and time.';
+  if (out.endsAt && !fromZonedInput(d.end, 'UTC')) out.endsAt = 'Pick an end date and time.';
+  for (const k of ['dailyRequestCap', 'maxTokenCap', 'capacity'])
+    if (out[k])
+      out[k] = k === 'capacity' ? 'A whole number of at least 1, or empty.' : 'A whole number (0 = no limit).';
+  return out;
+}
+
+export function EventForm(props: {
+  event?: EventView;
+  resources: ResourceView[];
+  onClose: () => void;
+  onSaved: (e: EventView) => void;
+}) {
+  const [d, setD] = useState(() => initialDraft(props.event, props.resources));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const zones = useMemo(allTimeZones, []);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
+
+  async function save() {
+    const input = toInput(d);
+    const parsed = props.event
+      ? eventUpdateSchema.safeParse({ id: props.event.id, ...input })
+      : eventCreateSchema.safeParse(input);
+    if (!parsed.success) {
+      setErrors(friendly(issuesToErrors(parsed.error), d));
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      const saved = props.event
+        ? await kit.events.update({ id: props.event.id, ...(parsed.data as object) } as Parameters<
+            typeof kit.events.update
+          >[0])
+        : await kit.events.create(parsed.data as Parameters<typeof kit.events.create>[0]);
+      props.onSaved(saved);
+    } catch (e) {
+      setErrors(serverErrorToFields((e as Error).message, fieldNames));
+      setBusy(false);
+    }
+  }
+
+  const tzValid = zones.includes(d.timeZone);
+  return (
+    <Dialog
+      title={props.event ? `Edit ${props.event.name}` : 'New event'}
+      description="Attendees can register before the start; their keys work only between start and end."
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" onClick={props.onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form="event-form" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : props.event ? 'Save changes' : 'Create event'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="event-form"
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {errors.form && <Banner kind="error">{errors.form}</Banner>}
+        <div className="form-grid">
+          <TextField label="Event name" value={d.name} onChange={(v) => set('name', v)} error={errors.name} full />
+          <Field label="Description" error={errors.description} hint="Shown on the join page." full>
+            {(id, describedBy, invalid) => (
+              <textarea
+                id={id}
+                value={d.description}
+                aria-invalid={invalid}
+                aria-describedby={describedBy}
+                onChange={(e) => set('description', e.target.value)}
+              />
+            )}
+          </Field>
+          <TextField
+            label="Starts"
+            type="datetime-local"
+            value={d.start}
+            onChange={(v) => set('start', v)}
+            error={errors.startsAt}
+            hint={`Venue time, ${d.timeZone}`}
+          />
+          <TextField
+            label="Ends"
+            type="datetime-local"
+            value={d.end}
+            onChange={(v) => set('end', v)}
+            error={errors.endsAt}
+            hint="Keys stop working at this time."
+          />
+          <Field
+            label="Time zone"
+            error={errors.timeZone ?? (tzValid ? undefined : 'Pick a zone from the list, e.g. Europe/Paris.')}
+            hint={tzValid ? `${offsetLabel(d.timeZone)} now; daily caps reset at midnight here.` : undefined}
+          >
+            {(id, describedBy, invalid) => (
+              <>
+                <input
+                  id={id}
+                  list={`${id}-zones`}
+                  value={d.timeZone}
+                  aria-invalid={invalid}
+                  aria-describedby={describedBy}
+                  onChange={(e) => set('timeZone', e.target.value)}
+                />
+                <datalist id={`${id}-zones`}>
+                  {zones.map((z) => (
+                    <option key={z} value={z} />
+                  ))}
+                </datalist>
+              </>
+            )}
+          </Field>
+          <TextField
+            label="Event code"
+            value={d.code}
+            onChange={(v) => set('code', v)}
+            error={errors.code}
+            placeholder="generated"
+            hint="In the join URL. Letters, digits and dashes."
+          />
+          <TextField
+            label="Requests per attendee per day"
+            type="number"
+            min={0}
+            value={d.dailyRequestCap}
+            onChange={(v) => set('dailyRequestCap', v)}
+            error={errors.dailyRequestCap}
+            hint="0 = no limit."
+          />
+          <TextField
+            label="Max tokens per request"
+            type="number"
+            min={0}
+            value={d.maxTokenCap}
+            onChange={(v) => set('maxTokenCap', v)}
+            error={errors.maxTokenCap}
+            hint="Applied when a call sets none. 0 = no limit."
+          />
+          <TextField
+            label="Capacity"
+            type="number"
+            min={1}
+            value={d.capacity}
+            onChange={(v) => set('capacity', v)}
+            error={errors.capacity}
+            placeholder="unlimited"
+            hint="Registrations beyond it are refused."
+          />
+          <TextField
+            label="Join password"
+            value={d.joinPassword}
+            onChange={(v) => set('joinPassword', v)}
+            error={errors.joinPassword}
+            placeholder="none"
+            hint="Say it out loud in the room; leave empty for open registration."
+          />
+          <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
+            {(id, describedBy) => (
+              <fieldset className="checklist" id={id} aria-describedby={describedBy}>
+                {props.resources.length === 0 && (
+                  <span className="muted">No resources yet: add one on the Resources screen first.</span>
+                )}
+                {props.resources.map((r) => (
+                  <Check
+                    key={r.id}
+                    label={`${r.name} · ${r.deployment} (${r.kind})${r.enabled ? '' : ' · disabled'}`}
+                    checked={d.resourceIds.includes(r.id)}
+                    onChange={(on) =>
+                      set('resourceIds', on ? [...d.resourceIds, r.id] : d.resourceIds.filter((x) => x !== r.id))
+                    }
+                  />
+                ))}
+              </fieldset>
+            )}
+          </Field>
+          <div className="full">
+            <Check
+              label="Enabled: keys work during the event window"
+              checked={d.enabled}
+              onChange={(v) => set('enabled', v)}
+            />
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,163 @@
+/**
+ * Event-day home: is the kit serving, where attendees connect, which events
+ * are live with how many attendees and requests, and the last minute at a glance.
+ */
+import type { EventView } from '../../../shared/contract';
+import type { KitInfo } from '../../../shared/types';
+import { kit } from '../client';
+import { fmtCompact, fmtMs, fmtRange, fmtRelative } from '../lib/format';
+import { href } from '../lib/router';
+import { useTicker, useTraffic } from '../lib/traffic';
+import { useLoad } from '../lib/use-load';
+import { CopyButton } from '../ui/copy';
+import { Icon } from '../ui/icons';
+import { PageHead, Pill } from '../ui/page';
+import { Empty, Loaded } from '../ui/states';
+
+type EventRow = EventView & { requestsToday: number };
+
+async function loadEvents(): Promise<EventRow[]> {
+  const events = await kit.events.list({});
+  const visible = events.filter((e) => e.enabled && Date.parse(e.endsAt) > Date.now());
+  return Promise.all(
+    visible.map(async (e) => {
+      const usage = await kit.usage.report({ eventId: e.id }).catch(() => undefined);
+      return { ...e, requestsToday: usage?.attendees.reduce((n, a) => n + a.requests, 0) ?? 0 };
+    }),
+  );
+}
+
+function Stat(props: { label: string; value: string; sub?: string }) {
+  return (
+    <div className="card stat">
+      <span className="label">{props.label}</span>
+      <span className="value">{props.value}</span>
+      {props.sub && <span className="sub">{props.sub}</span>}
+    </div>
+  );
+}
+
+function EventTile({ e }: { e: EventRow }) {
+  return (
+    <div className="event-tile">
+      <div>
+        <div className="row">
+          <h3>{e.name}</h3>
+          {e.live ? <Pill kind="ok">Live</Pill> : <Pill kind="accent">Starts {fmtRelative(e.startsAt)}</Pill>}
+        </div>
+        <div className="meta">
+          <span>{fmtRange(e.startsAt, e.endsAt, e.timeZone)}</span>
+          <span>
+            Code <strong className="mono">{e.code}</strong>
+          </span>
+          <span className="mono">{e.joinUrl}</span>
+        </div>
+        <div className="actions" style={{ marginTop: 10 }}>
+          <a className="btn small" href={href({ screen: 'projector', eventId: e.id })}>
+            <Icon name="projector" />
+            Show QR code
+          </a>
+          <a className="btn small" href={href({ screen: 'attendees', eventId: e.id })}>
+            <Icon name="attendees" />
+            Attendees
+          </a>
+        </div>
+      </div>
+      <div className="kpis">
+        <div>
+          <div className="value">{fmtCompact(e.attendeeCount)}</div>
+          <div className="label">{e.capacity ? `of ${e.capacity} attendees` : 'attendees'}</div>
+        </div>
+        <div>
+          <div className="value">{fmtCompact(e.requestsToday)}</div>
+          <div className="label">requests today</div>
+        </div>
+      </div>
+    </div>
+  );
+}
+
+export function Overview({ info }: { info?: KitInfo }) {
+  const events = useLoad(loadEvents, [], 5000);
+  const traffic = useTraffic();
+  const now = useTicker(2000);
+  const minute = traffic.summary(60, now);
+  const liveCount = events.data?.filter((e) => e.live).length;
+  return (
+    <>
+      <PageHead
+        title="Overview"
+        subtitle="What attendees can reach right now, and how busy it is."
+        actions={
+          <a className="btn primary" href={href({ screen: 'events' })}>
+            <Icon name="plus" />
+            New event
+          </a>
+        }
+      />
+      <div className="stack">
+        <div className="grid cols-4">
+          <Stat label="Live events" value={liveCount === undefined ? '…' : String(liveCount)} />
+          <Stat
+            label="Attendees"
+            value={events.data ? fmtCompact(events.data.reduce((n, e) => n + e.attendeeCount, 0)) : '…'}
+            sub="registered in upcoming and live events"
+          />
+          <Stat label="Requests / min" value={fmtCompact(minute.requests)} sub={`${minute.errors} refused or failed`} />
+          <Stat label="Latency p95" value={fmtMs(minute.p95)} sub={`p50 ${fmtMs(minute.p50)}`} />
+        </div>
+        <div className="grid cols-2" style={{ gridTemplateColumns: '2fr 1fr' }}>
+          <section className="card" aria-labelledby="ov-events">
+            <div className="card-head">
+              <h2 id="ov-events">Live and upcoming events</h2>
+              <a href={href({ screen: 'events' })}>All events</a>
+            </div>
+            <Loaded load={events} label="Loading events…">
+              {(rows) =>
+                rows.length === 0 ? (
+                  <Empty
+                    icon="events"
+                    title="No live event"
+                    action={
+                      <a className="btn primary" href={href({ screen: 'events' })}>
+                        Create an event
+                      </a>
+                    }
+                  >
+                    Create an event and put its QR code on the projector; attendees register from their phones.
+                  </Empty>
+                ) : (
+                  rows.map((e) => <EventTile key={e.id} e={e} />)
+                )
+              }
+            </Loaded>
+          </section>
+          <section className="card" aria-labelledby="ov-endpoint">
+            <div className="card-head">
+              <h2 id="ov-endpoint">Kit status</h2>
+              {info ? <Pill kind="ok">Serving</Pill> : <Pill>Starting…</Pill>}
+            </div>
+            <div className="stack" style={{ gap: 12 }}>
+              <div className="section-title">SDK endpoint on the LAN</div>
+              <div className="url-list">
+                {(info?.lanUrls ?? []).map((u) => (
+                  <div className="url" key={u}>
+                    <span>{u}/api/v1</span>
+                    <CopyButton text={`${u}/api/v1`} />
+                  </div>
+                ))}
+                {info && info.lanUrls.length === 0 && <p className="muted">No network interface found.</p>}
+              </div>
+              <div className="section-title">Console</div>
+              <p className="small">Admin listener on 127.0.0.1:{info?.adminPort ?? '…'} (this machine only).</p>
+              <div className="section-title">Data folder</div>
+              <p className="small mono" style={{ wordBreak: 'break-all' }}>
+                {info?.dataDir ?? '…'}
+              </p>
+            </div>
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,293 @@
+/**
+ * Create or edit a resource. Fields follow the kind and the auth mode; stored
+ * secrets are never shown back: an empty secret field on edit keeps the
+ * stored one (the contract's mask value says so to the kit).
+ */
+import { useState } from 'react';
+import type { ResourceView } from '../../../shared/contract';
+import { resourceCreateSchema, resourceUpdateSchema, SECRET_MASK } from '../../../shared/schemas';
+import { type EntraMode, entraModes, type ResourceAuth, type ResourceKind, resourceKinds } from '../../../shared/types';
+import { kit } from '../client';
+import { authLabels, entraModeLabels, kindInfo } from '../lib/resource-kinds';
+import { Dialog } from '../ui/dialog';
+import { Check, type FieldErrors, issuesToErrors, SelectField, serverErrorToFields, TextField } from '../ui/form';
+import { Banner } from '../ui/states';
+
+type AuthType = ResourceAuth['type'];
+
+interface Draft {
+  name: string;
+  kind: ResourceKind;
+  endpoint: string;
+  deployment: string;
+  upstreamDeployment: string;
+  apiVersion: string;
+  authType: AuthType;
+  secret: string;
+  entraMode: EntraMode;
+  tenantId: string;
+  clientId: string;
+  weight: string;
+  enabled: boolean;
+}
+
+const fieldNames = ['name', 'kind', 'endpoint', 'deployment', 'upstreamDeployment', 'apiVersion', 'auth', 'weight'];
+
+function initialDraft(r?: ResourceView): Draft {
+  const auth = r?.auth;
+  return {
+    name: r?.name ?? '',
+    kind: r?.kind ?? 'azure-openai',
+    endpoint: r && r.kind !== 'playground' ? r.endpoint : '',
+    deployment: r?.deployment ?? '',
+    upstreamDeployment: r?.upstreamDeployment ?? '',
+    apiVersion: r?.apiVersion ?? '',
+    authType: auth?.type ?? 'api-key',
+    secret: '',
+    entraMode: auth?.type === 'entra' ? auth.mode : 'default',
+    tenantId: auth?.type === 'entra' ? (auth.tenantId ?? '') : '',
+    clientId: auth?.type === 'entra' ? (auth.clientId ?? '') : '',
+    weight: r?.weight ? String(r.weight) : '',
+    enabled: r?.enabled ?? true,
+  };
+}
+
+export function ResourceForm(props: {
+  resource?: ResourceView;
+  onClose: () => void;
+  onSaved: (r: ResourceView) => void;
+}) {
+  const [d, setD] = useState(() => initialDraft(props.resource));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [busy, setBusy] = useState(false);
+  const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
+  const stored = props.resource?.auth;
+  /** Editing with the same auth type and an empty secret field keeps the stored secret. */
+  const keepSecret = !d.secret && stored?.type === d.authType;
+  const info = kindInfo[d.kind];
+  const playground = d.kind === 'playground';
+
+  function auth(): ResourceAuth {
+    if (playground) return { type: 'none' };
+    const secret = keepSecret ? SECRET_MASK : d.secret;
+    switch (d.authType) {
+      case 'api-key':
+        return { type: 'api-key', key: secret };
+      case 'bearer':
+        return { type: 'bearer', token: secret };
+      case 'entra':
+        return {
+          type: 'entra',
+          mode: d.entraMode,
+          ...(d.tenantId.trim() ? { tenantId: d.tenantId.trim() } : {}),
+          ...(d.clientId.trim() ? { clientId: d.clientId.trim() } : {}),
+          ...(d.entraMode !== 'service-principal'
+            ? {}
+            : d.secret
+              ? { clientSecret: d.secret }
+              : stored?.type === 'entra' && stored.clientSecret
+                ? { clientSecret: SECRET_MASK }
+                : {}),
+        };
+      default:
+        return { type: 'none' };
+    }
+  }
+
+  async function save() {
+    const input = {
+      name: d.name,
+      kind: d.kind,
+      ...(playground ? {} : { endpoint: d.endpoint.trim() }),
+      deployment: d.deployment,
+      ...(d.upstreamDeployment.trim() ? { upstreamDeployment: d.upstreamDeployment.trim() } : {}),
+      ...(d.apiVersion.trim() && info.apiVersion ? { apiVersion: d.apiVersion.trim() } : {}),
+      auth: auth(),
+      ...(d.weight.trim() ? { weight: /^\d+$/.test(d.weight.trim()) ? Number(d.weight) : d.weight } : {}),
+      enabled: d.enabled,
+    };
+    const parsed = props.resource
+      ? resourceUpdateSchema.safeParse({ id: props.resource.id, ...input })
+      : resourceCreateSchema.safeParse(input);
+    const local = parsed.success ? {} : issuesToErrors(parsed.error);
+    if (!playground && !d.endpoint.trim()) local.endpoint = 'The resource needs an endpoint URL.';
+    if (local.weight) local.weight = 'A whole number from 1 to 1000, or empty.';
+    if (local.auth)
+      local.auth =
+        d.authType === 'entra'
+          ? 'Check the Entra fields.'
+          : `Enter the ${d.authType === 'bearer' ? 'bearer token' : 'API key'}.`;
+    if (!parsed.success || Object.keys(local).length) {
+      setErrors(local);
+      return;
+    }
+    setBusy(true);
+    setErrors({});
+    try {
+      const saved = props.resource
+        ? await kit.resources.update(parsed.data as Parameters<typeof kit.resources.update>[0])
+        : await kit.resources.create(parsed.data as Parameters<typeof kit.resources.create>[0]);
+      props.onSaved(saved);
+    } catch (e) {
+      setErrors(serverErrorToFields((e as Error).message, fieldNames));
+      setBusy(false);
+    }
+  }
+
+  const secretLabel = d.authType === 'bearer' ? 'Bearer token' : d.authType === 'entra' ? 'Client secret' : 'API key';
+  const secretHint =
+    stored?.type === d.authType
+      ? 'Stored and hidden. Leave empty to keep it; type to replace it.'
+      : 'Write-only: never shown again.';
+  return (
+    <Dialog
+      title={props.resource ? `Edit ${props.resource.name}` : 'New resource'}
+      description="A resource is one upstream service attendees reach through the kit under a deployment name."
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" onClick={props.onClose} disabled={busy}>
+            Cancel
+          </button>
+          <button type="submit" form="resource-form" className="primary" disabled={busy}>
+            {busy ? 'Saving…' : props.resource ? 'Save changes' : 'Add resource'}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="resource-form"
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        {errors.form && <Banner kind="error">{errors.form}</Banner>}
+        <div className="form-grid">
+          <TextField
+            label="Name"
+            value={d.name}
+            onChange={(v) => set('name', v)}
+            error={errors.name}
+            placeholder="e.g. Sweden Central GPT-4o"
+          />
+          <SelectField
+            label="Kind"
+            value={d.kind}
+            options={resourceKinds.map((k) => ({ value: k, label: kindInfo[k].label }))}
+            onChange={(k) => {
+              set('kind', k);
+              if (k === 'playground') set('authType', 'none');
+            }}
+            error={errors.kind}
+          />
+          {!playground && (
+            <TextField
+              label="Endpoint"
+              value={d.endpoint}
+              onChange={(v) => set('endpoint', v)}
+              error={errors.endpoint}
+              placeholder={info.endpoint}
+              full
+            />
+          )}
+          <TextField
+            label={info.deployment}
+            value={d.deployment}
+            onChange={(v) => set('deployment', v)}
+            error={errors.deployment}
+            hint={info.deploymentHint}
+          />
+          <TextField
+            label="Upstream name"
+            value={d.upstreamDeployment}
+            onChange={(v) => set('upstreamDeployment', v)}
+            error={errors.upstreamDeployment}
+            placeholder="same"
+            hint="Only when upstream knows it by another name."
+          />
+          {info.apiVersion && (
+            <TextField
+              label="API version"
+              value={d.apiVersion}
+              onChange={(v) => set('apiVersion', v)}
+              error={errors.apiVersion}
+              placeholder="kit default"
+            />
+          )}
+          <TextField
+            label="Weight"
+            type="number"
+            min={1}
+            value={d.weight}
+            onChange={(v) => set('weight', v)}
+            error={errors.weight}
+            placeholder="1"
+            hint="Share of traffic among resources with the same name."
+          />
+          {!playground && (
+            <>
+              <div className="section-title full">Upstream credential</div>
+              <SelectField
+                label="Authentication"
+                value={d.authType}
+                options={(['api-key', 'entra', 'bearer', 'none'] as const).map((t) => ({
+                  value: t,
+                  label: authLabels[t],
+                }))}
+                onChange={(t) => set('authType', t)}
+              />
+              {d.authType === 'entra' && (
+                <SelectField
+                  label="Entra mode"
+                  value={d.entraMode}
+                  options={entraModes.map((m) => ({ value: m, label: entraModeLabels[m] }))}
+                  onChange={(m) => set('entraMode', m)}
+                />
+              )}
+              {(d.authType === 'api-key' || d.authType === 'bearer') && (
+                <TextField
+                  label={secretLabel}
+                  type="password"
+                  value={d.secret}
+                  onChange={(v) => set('secret', v)}
+                  error={errors.auth}
+                  placeholder={stored?.type === d.authType ? '•••••••• (stored)' : ''}
+                  hint={secretHint}
+                  autoComplete="new-password"
+                />
+              )}
+              {d.authType === 'entra' && d.entraMode !== 'default' && d.entraMode !== 'azure-cli' && (
+                <>
+                  <TextField label="Tenant ID" value={d.tenantId} onChange={(v) => set('tenantId', v)} />
+                  <TextField label="Client ID" value={d.clientId} onChange={(v) => set('clientId', v)} />
+                </>
+              )}
+              {d.authType === 'entra' && d.entraMode === 'service-principal' && (
+                <TextField
+                  label="Client secret"
+                  type="password"
+                  value={d.secret}
+                  onChange={(v) => set('secret', v)}
+                  error={errors.auth}
+                  placeholder={stored?.type === 'entra' && stored.clientSecret ? '•••••••• (stored)' : ''}
+                  hint={secretHint}
+                  autoComplete="new-password"
+                />
+              )}
+            </>
+          )}
+          <div className="full">
+            <Check
+              label="Enabled: route attendee calls to this resource"
+              checked={d.enabled}
+              onChange={(v) => set('enabled', v)}
+            />
+          </div>
+        </div>
+      </form>
+    </Dialog>
+  );
+}

@@ -1,0 +1,26 @@
+/**
+ * The admin contract's method names, with no schema library attached. The
+ * preload bundle and the renderer's client build their verb objects from this
+ * list, so they stay small and never pull zod in. `contract.ts` checks against
+ * it at compile time: a method in one and not the other is a type error.
+ */
+export const methodNames = [
+  'kit.info',
+  'resources.list',
+  'resources.create',
+  'resources.update',
+  'resources.remove',
+  'resources.test',
+  'events.list',
+  'events.create',
+  'events.update',
+  'events.remove',
+  'attendees.list',
+  'attendees.issue',
+  'attendees.revoke',
+  'attendees.restore',
+  'usage.report',
+  'traffic.recent',
+] as const;
+
+export type MethodName = (typeof methodNames)[number];
