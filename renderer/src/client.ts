@@ -6,6 +6,7 @@
  */
 import { buildKitApi, type KitClient } from '../../shared/kit-api';
 import type { TrafficRecord } from '../../shared/types';
+import { sseFrames } from './lib/sse';
 
 declare global {
   interface Window {
@@ -33,26 +34,6 @@ function tokenFromUrl(): string {
     return fromHash;
   }
   return sessionStorage.getItem(TOKEN_KEY) ?? '';
-}
-
-/** Splits an SSE byte stream into `data:` payloads. */
-export function sseFrames(onData: (data: string) => void): (chunk: string) => void {
-  let buf = '';
-  return (chunk) => {
-    buf += chunk.replace(/\r\n/g, '\n');
-    let i = buf.indexOf('\n\n');
-    while (i !== -1) {
-      const frame = buf.slice(0, i);
-      buf = buf.slice(i + 2);
-      const data = frame
-        .split('\n')
-        .filter((l) => l.startsWith('data:'))
-        .map((l) => l.slice(5).replace(/^ /, ''))
-        .join('\n');
-      if (data) onData(data);
-      i = buf.indexOf('\n\n');
-    }
-  };
 }
 
 function httpClient(): KitClient {

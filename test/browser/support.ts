@@ -7,7 +7,6 @@
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright';
 import { consoleDir, packageRoot } from '../../electron/core/paths.js';
 import { startKit, type TestKit } from '../support/kit.js';
@@ -74,5 +73,11 @@ export async function readQr(target: Locator): Promise<string | undefined> {
     PNG: { sync: { read(b: Buffer): { width: number; height: number; data: Buffer } } };
   };
   const img = PNG.sync.read(png);
+  const qr = require('jsqr') as typeof import('jsqr') & { default?: typeof import('jsqr').default };
+  const jsQR = (typeof qr === 'function' ? qr : qr.default) as (
+    d: Uint8ClampedArray,
+    w: number,
+    h: number,
+  ) => { data: string } | null;
   return jsQR(new Uint8ClampedArray(img.data), img.width, img.height)?.data;
 }

@@ -55,11 +55,13 @@ export function fromZonedInput(local: string, timeZone: string): string | undefi
   if (!m) return undefined;
   const [, y, mo, d, h, mi] = m.map(Number) as [number, number, number, number, number, number];
   const asUtc = Date.UTC(y, mo - 1, d, h, mi);
-  // Two passes converge across an offset change; take the earlier candidate for repeated hours.
-  const first = asUtc - zoneOffsetMs(asUtc, timeZone);
-  const second = asUtc - zoneOffsetMs(first, timeZone);
-  const candidates = [first, second].filter((c) => toZonedInput(new Date(c).toISOString(), timeZone) === local);
-  const ms = candidates.length ? Math.min(...candidates) : Math.max(first, second);
+  // The offsets in force a day either side cover any one transition; a wall time that matches
+  // under both is a repeated hour (take the earlier), under neither was skipped (land after the jump).
+  const day = 86_400_000;
+  const offsets = new Set([zoneOffsetMs(asUtc - day, timeZone), zoneOffsetMs(asUtc + day, timeZone)]);
+  const tries = [...offsets].map((o) => asUtc - o);
+  const candidates = tries.filter((c) => toZonedInput(new Date(c).toISOString(), timeZone) === local);
+  const ms = candidates.length ? Math.min(...candidates) : Math.max(...tries);
   return new Date(ms).toISOString();
 }
 

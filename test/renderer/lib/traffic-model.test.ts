@@ -1,0 +1,98 @@
+/** The console's live-traffic model: bounded, deduplicated, and its chart series are right. */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { percentile, TrafficModel } from '../../../renderer/src/lib/traffic-model.js';
+import type { TrafficRecord } from '../../../shared/types.js';
+
+const T0 = Date.parse('2026-03-01T10:00:00Z');
+let seq = 0;
+const rec = (atMs: number, over: Partial<TrafficRecord> = {}): TrafficRecord => ({
+  id: ++seq,
+  at: new Date(atMs).toISOString(),
+  method: 'POST',
+  route: '/openai/deployments/:deployment/chat/completions',
+  path: '/openai/deployments/gpt/chat/completions',
+  status: 200,
+  durationMs: 10,
+  ...over,
+});
+
+afterEach(() => vi.useRealTimers());
+
+describe('percentile', () => {
+  it('uses the nearest-rank method', () => {
+    const xs = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(xs, 50)).toBe(50);
+    expect(percentile(xs, 95)).toBe(95);
+    expect(percentile([7], 95)).toBe(7);
+    expect(percentile([], 50)).toBeNull();
+  });
+});
+
+describe('TrafficModel', () => {
+  it('buckets per second: requests, status classes, latency percentiles, tokens over a rolling minute', () => {
+    const m = new TrafficModel(1000, 120);
+    const batch: TrafficRecord[] = [];
+    for (let i = 1; i <= 20; i++) batch.push(rec(T0 + 100, { durationMs: i * 10, totalTokens: 5 }));
+    batch.push(rec(T0 + 200, { status: 429, durationMs: 1 }), rec(T0 + 300, { status: 502, durationMs: 1 }));
+    batch.push(rec(T0 + 30_000, { totalTokens: 100 }));
+    m.add(batch);
+    const s = m.series(T0 + 90_000);
+    const at = (sec: number) => s.x.indexOf(Math.floor((T0 + sec * 1000) / 1000));
+    expect(s.x).toHaveLength(120);
+    expect(s.rps[at(0)]).toBe(22);
+    expect([s.s2xx[at(0)], s.s4xx[at(0)], s.s5xx[at(0)]]).toEqual([20, 1, 1]);
+    // 22 samples: 1, 1, 10 … 200.
+    expect(s.p50[at(0)]).toBe(90);
+    expect(s.p95[at(0)]).toBe(190);
+    expect(s.p50[at(1)]).toBeNull();
+    // 100 tokens at t=0, 100 more at t=30: the rolling minute holds both until t=59, then only the later.
+    expect(s.tokensPerMin[at(29)]).toBe(100);
+    expect(s.tokensPerMin[at(30)]).toBe(200);
+    expect(s.tokensPerMin[at(59)]).toBe(200);
+    expect(s.tokensPerMin[at(60)]).toBe(100);
+    expect(s.tokensPerMin[at(90)]).toBe(0);
+  });
+
+  it('keeps the tail bounded and newest first, and filters it', () => {
+    const m = new TrafficModel(100);
+    for (let i = 0; i < 50; i++)
+      m.add(Array.from({ length: 20 }, (_, j) => rec(T0 + i * 100 + j, { attendeeName: j % 2 ? 'Ada' : 'Grace' })));
+    expect(m.total).toBe(1000);
+    const tail = m.tail(1000);
+    expect(tail.length).toBeLessThanOrEqual(125);
+    expect(tail[0]?.id).toBeGreaterThan(tail[1]?.id ?? Number.POSITIVE_INFINITY);
+    expect(m.tail(10, (r) => r.attendeeName === 'Ada').every((r) => r.attendeeName === 'Ada')).toBe(true);
+    expect(m.distinct('attendeeName')).toEqual(['Ada', 'Grace']);
+  });
+
+  it('drops the overlap between the history and the live stream, but not records after a kit restart', () => {
+    const m = new TrafficModel();
+    const a = rec(T0);
+    const b = rec(T0 + 10);
+    m.add([a, b]);
+    m.add([b]);
+    expect(m.total).toBe(2);
+    // A restarted kit counts ids from 1 again, with later times.
+    m.add([{ ...a, id: 1, at: new Date(T0 + 60_000).toISOString() }]);
+    expect(m.total).toBe(3);
+  });
+
+  it('notifies listeners at most once per interval however many batches arrive', () => {
+    vi.useFakeTimers();
+    const m = new TrafficModel(1000, 300, 400);
+    const listener = vi.fn();
+    m.subscribe(listener);
+    for (let i = 0; i < 40; i++) m.add([rec(T0 + i * 10)]);
+    expect(listener).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(400);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('summarizes a window for the headline tiles', () => {
+    const m = new TrafficModel();
+    m.add([rec(T0, { durationMs: 5, totalTokens: 3 }), rec(T0 + 500, { status: 401, durationMs: 15 })]);
+    const s = m.summary(10, T0 + 1000);
+    expect(s).toMatchObject({ requests: 2, errors: 1, tokens: 3, p50: 5, p95: 15 });
+    expect(s.requestsPerSecond).toBeCloseTo(0.2);
+  });
+});
