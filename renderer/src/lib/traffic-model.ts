@@ -4,7 +4,7 @@
  * series are derived. Records arrive in batches (the feed's ticks); views
  * are told at most a few times a second, so 200 requests/s stays smooth.
  */
-import type { TrafficRecord } from '../../../shared/types';
+import type { TrafficRecord } from '../../../shared/types.js';
 
 export interface Series {
   /** Unix seconds, one per second of the window, oldest first. */
