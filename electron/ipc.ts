@@ -16,7 +16,13 @@ export { ADMIN_CHANNEL, TRAFFIC_CHANNEL };
 
 /** The slice of Electron's ipcMain this binding needs (faked in tests). */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { sender: { id: number } }, ...args: unknown[]) => Promise<unknown>): void;
+  handle(
+    channel: string,
+    listener: (
+      event: { sender: { id: number }; senderFrame?: { url: string } | null },
+      ...args: unknown[]
+    ) => Promise<unknown>,
+  ): void;
   removeHandler(channel: string): void;
 }
 
@@ -29,11 +35,12 @@ export interface WebContentsLike {
 export function bindAdminIpc(
   ipc: IpcMainLike,
   handlers: Handlers,
-  isTrusted: (senderId: number) => boolean,
+  isTrusted: (senderId: number, frameUrl?: string) => boolean,
 ): () => void {
   ipc.handle(ADMIN_CHANNEL, async (event, method, input): Promise<IpcResult> => {
     try {
-      if (!isTrusted(event.sender.id)) throw new KitError('forbidden', 'This window may not call the kit.');
+      if (!isTrusted(event.sender.id, event.senderFrame?.url))
+        throw new KitError('forbidden', 'This window may not call the kit.');
       if (typeof method !== 'string') throw new KitError('invalid_input', 'method must be a string.');
       return { ok: true, value: await dispatchAdmin(handlers, method, input) };
     } catch (e) {

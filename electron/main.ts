@@ -1,39 +1,42 @@
 /**
- * The desktop app's main process, kept thin: single-instance lock, the kit
- * from the same composition root as the headless CLI, one locked-down window
- * showing the console, and the IPC binding. Everything else is in `core/`.
+ * The desktop app's main process, kept to assembly: the single-instance
+ * lock, the security rules, the kit from the same composition root as the
+ * headless CLI, the console window with its IPC binding, and the tray. Each
+ * piece lives in `shell/` and is tested with a faked `electron` module.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, safeStorage, shell } from 'electron';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron';
+import { consoleCsp } from './core/admin/http-binding.js';
 import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
 import { safeStorageSecretBox } from './core/store/safe-storage-box.js';
 import { bindAdminIpc, pushTraffic } from './ipc.js';
+import { enableSecurity } from './shell/security.js';
+import { claimSingleInstance } from './shell/single-instance.js';
+import { enableTray } from './shell/tray.js';
+import { createConsoleWindow, reveal } from './shell/window.js';
 
-export const windowOptions = (preload: string): Electron.BrowserWindowConstructorOptions => ({
-  width: 1280,
-  height: 820,
-  minWidth: 960,
-  minHeight: 640,
-  title: 'AI Proxy Kit',
-  show: false,
-  webPreferences: {
-    preload,
-    contextIsolation: true,
-    sandbox: true,
-    nodeIntegration: false,
-    webviewTag: false,
-    spellcheck: false,
-  },
-});
+export { windowOptions } from './shell/window.js';
 
-async function start(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
+function requestsLastMinute(kit: Kit): number {
+  const since = Date.now() - 60_000;
+  return kit.feed.recent(2000).filter((r) => Date.parse(r.at) >= since).length;
+}
+
+export async function start(): Promise<void> {
+  let win: BrowserWindow | undefined;
+  if (!claimSingleInstance(app, () => reveal(win))) return;
   await app.whenReady();
-  const kit: Kit = await createKit({
+
+  const indexHtml = join(consoleDir(), 'index.html');
+  enableSecurity(app, session.defaultSession, {
+    consoleUrl: pathToFileURL(indexHtml).href,
+    csp: consoleCsp,
+    openExternal: (url) => void shell.openExternal(url),
+  });
+
+  const kit = await createKit({
     dataDir: app.getPath('userData'),
     port: Number(process.env.KIT_PORT ?? 8000),
     adminPort: Number(process.env.KIT_ADMIN_PORT ?? 8001),
@@ -42,26 +45,47 @@ async function start(): Promise<void> {
     secretBox: await safeStorageSecretBox(app.getPath('userData'), safeStorage),
   });
 
-  const win = new BrowserWindow(windowOptions(join(packageRoot(), 'out', 'preload', 'preload.cjs')));
-  const trusted = (id: number) => id === win.webContents.id;
-  bindAdminIpc(ipcMain, kit.handlers, trusted);
-  pushTraffic(kit.feed, win.webContents);
+  // Only the console window's own top frame may call the kit.
+  const isTrusted = (senderId: number, frameUrl?: string) =>
+    !!win && !win.isDestroyed() && senderId === win.webContents.id && (frameUrl ?? '').startsWith('file:');
+  bindAdminIpc(ipcMain, kit.handlers, isTrusted);
 
-  // Navigation stays inside the console; links to the outside open in the system browser.
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://') || url.startsWith('http://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  win.once('ready-to-show', () => win.show());
-  await win.loadFile(join(consoleDir(), 'index.html'));
+  const open = async () => {
+    if (win && !win.isDestroyed()) return reveal(win);
+    win = await createConsoleWindow(BrowserWindow, {
+      preload: join(packageRoot(), 'out', 'preload', 'preload.cjs'),
+      indexHtml,
+    });
+    const stopPush = pushTraffic(kit.feed, win.webContents);
+    win.on('closed', stopPush);
+  };
+  await open();
 
-  app.on('second-instance', () => {
-    if (win.isMinimized()) win.restore();
-    win.focus();
+  const stopTray = enableTray({
+    tray: new Tray(nativeImage.createFromPath(join(packageRoot(), 'resources', 'tray.png'))),
+    buildMenu: (template) => Menu.buildFromTemplate(template),
+    status: () => ({
+      info: kit.info(),
+      liveEvents: kit.store.data.events.filter(
+        (e) => e.enabled && Date.now() >= Date.parse(e.startsAt) && Date.now() < Date.parse(e.endsAt),
+      ).length,
+      requestsLastMinute: requestsLastMinute(kit),
+    }),
+    open: () => void open(),
+    quit: () => app.quit(),
   });
-  app.on('window-all-closed', () => app.quit());
-  app.on('before-quit', () => void kit.close());
+
+  // The kit keeps serving attendees with the window closed; the tray's Quit ends it.
+  app.on('window-all-closed', () => undefined);
+  app.on('activate', () => void open());
+  let closing = false;
+  app.on('before-quit', (e) => {
+    if (closing) return;
+    closing = true;
+    e.preventDefault();
+    stopTray();
+    void kit.close().finally(() => app.exit(0));
+  });
 }
 
 start().catch((e: Error) => {
