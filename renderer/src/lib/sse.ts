@@ -1,6 +1,7 @@
 /**
  * Server-Sent Events framing for the headless console's traffic stream
- * (fetch + a reader, because EventSource cannot send the admin token header).
+ * (a streamed response read in the client, because the browser's built-in SSE
+ * object cannot send the admin token header).
  */
 
 /** Splits an SSE byte stream into `data:` payloads. */

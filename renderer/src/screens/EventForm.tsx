@@ -118,6 +118,19 @@ export function EventForm(props: {
   const [busy, setBusy] = useState(false);
   const zones = useMemo(allTimeZones, []);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
+  const [timesTouched, setTimesTouched] = useState(!!props.event);
+  /** Until the organizer types times, a zone change keeps the suggested instants rather than the wall clock. */
+  const setZone = (tz: string) =>
+    setD((old) => {
+      const ok = zones.includes(tz) && zones.includes(old.timeZone);
+      const start = ok && !timesTouched ? fromZonedInput(old.start, old.timeZone) : undefined;
+      const end = ok && !timesTouched ? fromZonedInput(old.end, old.timeZone) : undefined;
+      return {
+        ...old,
+        timeZone: tz,
+        ...(start && end ? { start: toZonedInput(start, tz), end: toZonedInput(end, tz) } : {}),
+      };
+    });
 
   async function save() {
     const input = toInput(d);
@@ -187,7 +200,10 @@ export function EventForm(props: {
             label="Starts"
             type="datetime-local"
             value={d.start}
-            onChange={(v) => set('start', v)}
+            onChange={(v) => {
+              setTimesTouched(true);
+              set('start', v);
+            }}
             error={errors.startsAt}
             hint={`Venue time, ${d.timeZone}`}
           />
@@ -195,7 +211,10 @@ export function EventForm(props: {
             label="Ends"
             type="datetime-local"
             value={d.end}
-            onChange={(v) => set('end', v)}
+            onChange={(v) => {
+              setTimesTouched(true);
+              set('end', v);
+            }}
             error={errors.endsAt}
             hint="Keys stop working at this time."
           />
@@ -212,7 +231,7 @@ export function EventForm(props: {
                   value={d.timeZone}
                   aria-invalid={invalid}
                   aria-describedby={describedBy}
-                  onChange={(e) => set('timeZone', e.target.value)}
+                  onChange={(e) => setZone(e.target.value)}
                 />
                 <datalist id={`${id}-zones`}>
                   {zones.map((z) => (
