@@ -17,8 +17,12 @@ import { UsageTap } from './usage.js';
 export interface ResponseHook {
   /** Hold the whole (bounded) body and send what this returns instead; for small JSON answers. */
   rewrite?(body: Buffer): Promise<Buffer>;
-  /** Called with each streamed chunk before it is written; the chunk waits until it resolves. */
-  chunk?(chunk: Buffer): Promise<void> | void;
+  /**
+   * Called with each streamed chunk before it is written; the chunk waits
+   * until it resolves, and a Buffer it returns is written instead (an MCP
+   * `endpoint` event pointed back at the kit).
+   */
+  chunk?(chunk: Buffer): Promise<Buffer | undefined> | Buffer | undefined;
 }
 
 /** The most a rewritten (held) answer may be; a larger one is cut rather than leak unfiltered. */
@@ -92,8 +96,8 @@ export async function relay(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       tap.push(chunk);
-      if (hook?.chunk) await hook.chunk(chunk);
-      const out = filter ? filter.push(chunk) : chunk;
+      const seen = hook?.chunk ? ((await hook.chunk(chunk)) ?? chunk) : chunk;
+      const out = filter ? filter.push(seen) : seen;
       if (out.length && !res.write(out)) await drained(call);
     }
   } catch (e) {

@@ -19,12 +19,14 @@
  * | Foundry files, vector st.  | /files (multipart), /files/{id}/content, /vector_stores        | agents          |
  * | Foundry Agents (new)       | /agents, /agents/{name}, /agents/{name}/versions               | agents          |
  * | Azure AI Search            | /indexes/{index}/docs/search, /indexes('{index}')/docs/...     | search          |
+ * | MCP Server                 | /mcp/{server}, /mcp/{server}/{path}                            | mcp             |
  * | Event info                 | /eventinfo                                                     | eventinfo       |
  */
 import { agentsRoutes } from './families/agents.js';
 import { azureOpenAIRoutes } from './families/azure-openai.js';
 import { eventInfoRoutes } from './families/eventinfo.js';
 import { inferenceRoutes } from './families/inference.js';
+import { mcpRoutes } from './families/mcp.js';
 import { openAiV1Routes } from './families/openai-v1.js';
 import { searchRoutes } from './families/search.js';
 import type { ProxyRoute } from './route.js';
@@ -35,5 +37,6 @@ export const proxyRoutes: ProxyRoute[] = [
   ...openAiV1Routes,
   ...agentsRoutes,
   ...searchRoutes,
+  ...mcpRoutes,
   ...eventInfoRoutes,
 ];

@@ -79,7 +79,12 @@ export function recordCreated(call: ProxyCall, fallback: ObjectType | undefined)
         : undefined;
     if (isSse(headers)) {
       const scanner = new SseObjectScanner();
-      return { chunk: (c) => record(scanner.push(c).flatMap((v) => createdObjects(v, undefined))) };
+      return {
+        async chunk(c) {
+          await record(scanner.push(c).flatMap((v) => createdObjects(v, undefined)));
+          return undefined; // passed on unchanged
+        },
+      };
     }
     return {
       async rewrite(body) {
