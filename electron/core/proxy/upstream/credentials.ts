@@ -70,11 +70,40 @@ export function credentialFor(resource: Resource): TokenCredential {
 
 /** Refresh this long before expiry so no request leaves with a token about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
+/** A sign-in that takes longer than this (an IMDS probe with no VM behind it) is reported, not waited on. */
+const TOKEN_TIMEOUT_MS = 30_000;
 
-/** @azure/identity behind a per-resource cache; concurrent callers share one token request. */
+/**
+ * An @azure/identity failure in words an organizer can act on ("run az
+ * login", "invalid client secret"), bounded, and with the resource's own
+ * secret cut out in case a library echoes it.
+ */
+export function signInFailure(resource: Resource, e: unknown): KitError {
+  const err = e as { name?: string; message?: string };
+  let detail = String(err.message ?? '')
+    .split('\n')[0]
+    ?.trim()
+    .slice(0, 300);
+  const secret = resource.auth.type === 'entra' ? resource.auth.clientSecret : undefined;
+  if (secret && detail) detail = detail.split(secret).join('[secret]');
+  return new KitError(
+    'upstream_auth_failed',
+    `Resource "${resource.name}": could not get an Entra ID token (${err.name ?? 'Error'}${detail ? `: ${detail}` : ''}). Check the resource's sign-in settings.`,
+  );
+}
+
+interface CachedToken {
+  key: string;
+  /** The token being fetched or held; concurrent callers share it. */
+  pending: Promise<AccessToken>;
+  /** Set once it resolved: when to fetch the next one. */
+  refreshAt?: number;
+}
+
+/** @azure/identity behind a per-resource, per-scope cache; concurrent callers share one token request. */
 export class IdentityTokenSource implements TokenSource {
   readonly #credentials = new Map<string, { fingerprint: string; credential: TokenCredential }>();
-  readonly #tokens = new Map<string, Promise<AccessToken>>();
+  readonly #tokens = new Map<string, CachedToken>();
   readonly #now: () => number;
   readonly #make: (r: Resource) => TokenCredential;
 
@@ -87,35 +116,35 @@ export class IdentityTokenSource implements TokenSource {
     const fingerprint = JSON.stringify(resource.auth);
     const key = `${resource.id}\u0000${scope}\u0000${fingerprint}`;
     const cached = this.#tokens.get(key);
-    if (cached) {
-      return cached.then((t) =>
-        t.expiresOnTimestamp - REFRESH_MARGIN_MS > this.#now() ? t : this.#fetch(resource, scope, key, fingerprint),
-      );
-    }
+    if (cached && (cached.refreshAt === undefined || cached.refreshAt > this.#now())) return cached.pending;
     return this.#fetch(resource, scope, key, fingerprint);
   }
 
   #fetch(resource: Resource, scope: string, key: string, fingerprint: string): Promise<AccessToken> {
-    let entry = this.#credentials.get(resource.id);
-    if (!entry || entry.fingerprint !== fingerprint) {
-      entry = { fingerprint, credential: this.#make(resource) };
-      this.#credentials.set(resource.id, entry);
-    }
-    const p = entry.credential.getToken(scope).then(
+    const entry: CachedToken = { key, pending: Promise.resolve(undefined as never) };
+    entry.pending = (async () => {
+      let held = this.#credentials.get(resource.id);
+      if (!held || held.fingerprint !== fingerprint) {
+        // Constructing can fail too (a workload identity with no client id): same report as a failed sign-in.
+        held = { fingerprint, credential: this.#make(resource) };
+        this.#credentials.set(resource.id, held);
+      }
+      const t = await held.credential.getToken(scope, { abortSignal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
+      if (!t) throw new Error('the credential returned no token');
+      return { token: t.token, expiresOnTimestamp: t.expiresOnTimestamp };
+    })().then(
       (t) => {
-        if (!t) throw new Error('no token');
-        return { token: t.token, expiresOnTimestamp: t.expiresOnTimestamp };
+        const margin = Math.min(REFRESH_MARGIN_MS, (t.expiresOnTimestamp - this.#now()) / 2);
+        entry.refreshAt = t.expiresOnTimestamp - margin;
+        return t;
       },
-      (e: Error) => {
-        throw new KitError(
-          'upstream_auth_failed',
-          `Resource "${resource.name}": could not get an Entra ID token (${e.name}). Check the resource's sign-in settings.`,
-        );
+      (e: unknown) => {
+        if (this.#tokens.get(key) === entry) this.#tokens.delete(key);
+        throw signInFailure(resource, e);
       },
     );
-    this.#tokens.set(key, p);
-    p.catch(() => this.#tokens.delete(key));
-    return p;
+    this.#tokens.set(key, entry);
+    return entry.pending;
   }
 }
 
