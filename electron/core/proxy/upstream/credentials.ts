@@ -98,7 +98,11 @@ interface CachedToken {
   pending: Promise<AccessToken>;
   /** Set once it resolved: when to fetch the next one. */
   refreshAt?: number;
+  token?: AccessToken;
 }
+
+/** A refresh that fails while the old token still has this long to live keeps serving it and tries again soon. */
+const GRACE_MS = 30_000;
 
 /** @azure/identity behind a per-resource, per-scope cache; concurrent callers share one token request. */
 export class IdentityTokenSource implements TokenSource {
@@ -117,10 +121,16 @@ export class IdentityTokenSource implements TokenSource {
     const key = `${resource.id}\u0000${scope}\u0000${fingerprint}`;
     const cached = this.#tokens.get(key);
     if (cached && (cached.refreshAt === undefined || cached.refreshAt > this.#now())) return cached.pending;
-    return this.#fetch(resource, scope, key, fingerprint);
+    return this.#fetch(resource, scope, key, fingerprint, cached?.token);
   }
 
-  #fetch(resource: Resource, scope: string, key: string, fingerprint: string): Promise<AccessToken> {
+  #fetch(
+    resource: Resource,
+    scope: string,
+    key: string,
+    fingerprint: string,
+    previous: AccessToken | undefined,
+  ): Promise<AccessToken> {
     const entry: CachedToken = { key, pending: Promise.resolve(undefined as never) };
     entry.pending = (async () => {
       let held = this.#credentials.get(resource.id);
@@ -136,9 +146,17 @@ export class IdentityTokenSource implements TokenSource {
       (t) => {
         const margin = Math.min(REFRESH_MARGIN_MS, (t.expiresOnTimestamp - this.#now()) / 2);
         entry.refreshAt = t.expiresOnTimestamp - margin;
+        entry.token = t;
         return t;
       },
       (e: unknown) => {
+        const now = this.#now();
+        if (previous && previous.expiresOnTimestamp - now > GRACE_MS) {
+          // Entra is having a moment, but the token in hand is still good: keep the workshop going.
+          entry.refreshAt = now + GRACE_MS;
+          entry.token = previous;
+          return previous;
+        }
         if (this.#tokens.get(key) === entry) this.#tokens.delete(key);
         throw signInFailure(resource, e);
       },

@@ -141,6 +141,33 @@ describe('IdentityTokenSource', () => {
     expect(identity.calls).toHaveLength(3);
   });
 
+  it('keeps serving a still-valid token when a refresh fails, and retries the refresh', async () => {
+    let now = 0;
+    let failing = false;
+    let issued = 0;
+    const source = new IdentityTokenSource(
+      () => now,
+      () => ({
+        async getToken() {
+          if (failing) throw new Error('AADSTS50058: login service unreachable');
+          issued += 1;
+          return { token: `t${issued}`, expiresOnTimestamp: now + 3600_000 };
+        },
+      }),
+    );
+    const r = entraResource('azure-cli');
+    expect((await source.getToken(r, 's')).token).toBe('t1');
+    failing = true;
+    now = 56 * 60_000; // inside the refresh margin, four minutes left
+    expect((await source.getToken(r, 's')).token).toBe('t1');
+    failing = false;
+    now += 31_000; // the grace period is over: try again, and succeed
+    expect((await source.getToken(r, 's')).token).toBe('t2');
+    failing = true;
+    now += 3600_000; // t2 expired and sign-in fails: now it is an error
+    await expect(source.getToken(r, 's')).rejects.toMatchObject({ code: 'upstream_auth_failed' });
+  });
+
   it('signs in afresh when the resource’s auth settings change', async () => {
     const identity = fakeIdentity(() => 0);
     const source = new IdentityTokenSource(() => 0, identity.make);
