@@ -91,6 +91,10 @@ export function checkOutputTokens(event: KitEvent, json: Json): void {
   if (!(cap > 0)) return;
   for (const field of outputTokenFields) {
     const v = json[field];
+    if (v !== undefined && v !== null && !isCount(v)) {
+      // Not a number: the cap cannot be judged, and upstream would refuse it anyway.
+      throw new KitError('invalid_request', `${field} must be a whole number of tokens (this event's cap is ${cap}).`);
+    }
     if (isCount(v) && v > cap) {
       throw new KitError(
         'max_tokens_exceeded',

@@ -144,6 +144,9 @@ describe('max tokens cap', () => {
       expect(r.body.error.message).toContain(field);
       expect(r.body.error.message).toContain('100');
     }
+    const odd = await post(apiKey, { ...hello, max_tokens: '50' });
+    expect(odd.status).toBe(400);
+    expect(odd.body.error.code).toBe('invalid_request');
     expect(chatCalls()).toBe(0);
     expect((await kit!.call('usage.report', { eventId: event.id })).attendees).toHaveLength(0);
   });
