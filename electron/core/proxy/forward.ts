@@ -244,7 +244,8 @@ async function settle(
   let usage = outcome.read.usage;
   if (!usage && outcome.read.completionText) {
     try {
-      usage = await estimateUsage(call.parsedJson, outcome.read.completionText);
+      const estimate = estimateUsage(call.parsedJson, outcome.read.completionText);
+      usage = estimate instanceof Promise ? await estimate : estimate;
     } catch {
       usage = undefined;
     }

@@ -9,8 +9,12 @@ import type { TokenUsage } from './usage.js';
 
 type Tokenizer = typeof import('gpt-tokenizer');
 let tokenizer: Promise<Tokenizer> | undefined;
+let loaded: Tokenizer | undefined;
 const load = (): Promise<Tokenizer> => {
-  tokenizer ??= import('gpt-tokenizer');
+  tokenizer ??= import('gpt-tokenizer').then((t) => {
+    loaded = t;
+    return t;
+  });
   return tokenizer;
 };
 
@@ -48,16 +52,25 @@ export function promptText(request: Json | undefined): { text: string; messages:
   return { text: textOf(input), messages: 0 };
 }
 
-async function count(text: string): Promise<number> {
+function count(t: Tokenizer, text: string): number {
   if (!text) return 0;
   if (text.length > MAX_TOKENIZE_CHARS) return Math.ceil(text.length / 4);
-  return (await load()).countTokens(text);
+  return t.countTokens(text);
 }
 
-/** Prompt and completion tokens as the tokenizer sees them; chat adds OpenAI's per-message framing (3 + 3). */
-export async function estimateUsage(request: Json | undefined, completionText: string): Promise<TokenUsage> {
+function estimateWith(t: Tokenizer, request: Json | undefined, completionText: string): TokenUsage {
   const prompt = promptText(request);
-  const promptTokens = (await count(prompt.text)) + (prompt.messages ? prompt.messages * 3 + 3 : 0);
-  const completionTokens = await count(completionText);
+  const promptTokens = count(t, prompt.text) + (prompt.messages ? prompt.messages * 3 + 3 : 0);
+  const completionTokens = count(t, completionText);
   return { promptTokens, completionTokens, totalTokens: promptTokens + completionTokens, estimated: true };
+}
+
+/**
+ * Prompt and completion tokens as the tokenizer sees them; chat adds
+ * OpenAI's per-message framing (3 + 3). Synchronous once the tokenizer is
+ * loaded, so the count lands on the traffic record before it is published.
+ */
+export function estimateUsage(request: Json | undefined, completionText: string): TokenUsage | Promise<TokenUsage> {
+  if (loaded) return estimateWith(loaded, request, completionText);
+  return load().then((t) => estimateWith(t, request, completionText));
 }

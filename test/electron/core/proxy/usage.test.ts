@@ -139,6 +139,9 @@ describe('token accounting', () => {
     }
     const after = (await report()).attendees[0];
     expect((after?.completionTokens ?? 0) - (before?.completionTokens ?? 0)).toBe(countTokens('Hello there friend'));
+    // The tokenizer is loaded by now, so the count also reaches the traffic record.
+    await new Promise((ok) => setTimeout(ok, 20));
+    expect(kit.feed.recent(1)[0]?.completionTokens).toBe(countTokens('Hello there friend'));
   });
 
   it('reports exactly what the emulator served, per attendee and per deployment', async () => {
