@@ -184,3 +184,65 @@ describe('daily token budget', () => {
     expect(chatCalls()).toBe(2);
   });
 });
+
+describe('limits reach every family without per-route code', () => {
+  it('caps OpenAI v1 chat and asks its streams for usage; caps AI inference chat without stream_options', async () => {
+    emu.route('POST', /^\/models\/chat\/completions$/, (r, res) => {
+      const body = r.json as { stream?: boolean };
+      if (body.stream) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(
+          `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'hi there' } }] })}\n\ndata: [DONE]\n\n`,
+        );
+      } else json(res, 200, { choices: [{ index: 0, message: { role: 'assistant', content: 'ok' } }] });
+    });
+    kit = await startKit();
+    const compat = await kit.call('resources.create', {
+      name: 'Local',
+      kind: 'openai-compatible',
+      endpoint: `${emu.url}/v1`,
+      deployment: 'llama',
+      auth: { type: 'none' },
+      enabled: true,
+    });
+    const inference = await kit.call('resources.create', {
+      name: 'Inference',
+      kind: 'azure-inference',
+      endpoint: `${emu.url}/models`,
+      deployment: 'phi',
+      auth: { type: 'api-key', key: 'k' },
+      enabled: true,
+    });
+    const event = await kit.call(
+      'events.create',
+      eventInput([compat.id, inference.id], { maxTokenCap: 42, dailyRequestCap: 3 }),
+    );
+    const apiKey = (await kit.register(event.code, { name: 'Ada' })).body.apiKey as string;
+    const send = (path: string, body: unknown) =>
+      fetch(`${kit?.apiBase}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+    expect((await send('/openai/v1/chat/completions', { model: 'llama', ...hello, stream: true })).status).toBe(200);
+    expect(emu.received.at(-1)?.json).toMatchObject({ max_tokens: 42, stream_options: { include_usage: true } });
+
+    const streamed = await send('/models/chat/completions', { model: 'phi', ...hello, stream: true });
+    expect(streamed.status).toBe(200);
+    expect(emu.received.at(-1)?.path).toBe('/models/chat/completions');
+    expect(emu.received.at(-1)?.json).toMatchObject({ max_tokens: 42 });
+    expect((emu.received.at(-1)?.json as { stream_options?: unknown }).stream_options).toBeUndefined();
+
+    expect((await send('/models/chat/completions', { model: 'phi', ...hello, max_tokens: 43 })).status).toBe(400);
+    expect((await send('/openai/v1/chat/completions', { model: 'llama', ...hello })).status).toBe(200);
+    // Three counted (the refused one is not): the cap is shared across families.
+    const capped = await send('/models/chat/completions', { model: 'phi', ...hello });
+    expect(capped.status).toBe(429);
+    expect(JSON.parse(capped.text).error.code).toBe('daily_cap_reached');
+    const report = await kit.call('usage.report', { eventId: event.id });
+    expect(Object.fromEntries(report.deployments.map((d) => [d.deployment, d.requests]))).toEqual({ llama: 2, phi: 1 });
+    // The inference stream reported no usage: the tokenizer counted it.
+    expect(report.deployments.find((d) => d.deployment === 'phi')?.completionTokens).toBeGreaterThan(0);
+  });
+});
