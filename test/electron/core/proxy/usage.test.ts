@@ -58,7 +58,8 @@ describe('token accounting', () => {
       completionTokens: (before?.completionTokens ?? 0) + 7,
       totalTokens: (before?.totalTokens ?? 0) + 18,
     });
-    await new Promise((ok) => setTimeout(ok, 20));
+    for (let i = 0; i < 250 && kit.feed.recent(1)[0]?.totalTokens === undefined; i++)
+      await new Promise((ok) => setTimeout(ok, 20));
     expect(kit.feed.recent(1)[0]).toMatchObject({ promptTokens: 11, completionTokens: 7, totalTokens: 18 });
   });
 
@@ -133,6 +134,7 @@ describe('token accounting', () => {
       },
     );
     const before = (await report()).attendees[0];
+    const records = kit.feed.recent(5000).length;
     const stream = await client().chat.completions.create({ model: 'gpt-4o-mini', messages, stream: true });
     for await (const _ of stream) {
       // drain
@@ -140,7 +142,8 @@ describe('token accounting', () => {
     const after = (await report()).attendees[0];
     expect((after?.completionTokens ?? 0) - (before?.completionTokens ?? 0)).toBe(countTokens('Hello there friend'));
     // The tokenizer is loaded by now, so the count also reaches the traffic record.
-    await new Promise((ok) => setTimeout(ok, 20));
+    for (let i = 0; i < 250 && kit.feed.recent(5000).length === records; i++)
+      await new Promise((ok) => setTimeout(ok, 20));
     expect(kit.feed.recent(1)[0]?.completionTokens).toBe(countTokens('Hello there friend'));
   });
 
