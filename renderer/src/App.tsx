@@ -4,7 +4,7 @@
  * window, without the frame.
  */
 import type { KitInfo } from '../../shared/types';
-import { isDesktop, kit } from './client';
+import { AdminError, isDesktop, kit } from './client';
 import { href, type Route, useRoute } from './lib/router';
 import { TrafficProvider, useTraffic } from './lib/traffic';
 import { useLoad } from './lib/use-load';
@@ -84,9 +84,38 @@ function Frame({ route, info, infoError }: { route: Route; info?: KitInfo; infoE
   );
 }
 
+/** Opened without the token (a bookmark, a copied URL): say where the real link is, not "error". */
+function TokenGate({ retry }: { retry: () => void }) {
+  return (
+    <div className="gate">
+      <div className="card">
+        <span className="brand-mark" aria-hidden="true">
+          AI
+        </span>
+        <h1>Open the console from the kit’s link</h1>
+        <p>
+          The organizer console needs the link the kit printed when it started. It looks like{' '}
+          <code>http://127.0.0.1:8001/#token=…</code> and works only on this machine.
+        </p>
+        <p className="muted">
+          Lost it? Restart the kit (<code>npm run serve</code>) to print it again; the token itself stays in the data
+          folder, in <code>admin-token</code>.
+        </p>
+        <div className="actions">
+          <button type="button" className="primary" onClick={retry}>
+            Try again
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
+
 export function App() {
   const route = useRoute();
   const info = useLoad(() => kit.kit.info({}), [], 15_000);
+  if (!info.data && info.error instanceof AdminError && info.error.code === 'unauthorized')
+    return <TokenGate retry={info.reload} />;
   return (
     <ToastProvider>
       <TrafficProvider>

@@ -136,6 +136,8 @@ describe('organizer flow in the headless console', () => {
     await page.getByRole('link', { name: 'Attendees' }).click();
     const gRow = page.getByRole('row', { name: /Grace/ });
     await gRow.getByText('Active').waitFor();
+    // Three calls and a stream, counted in the event's day (the list refreshes every few seconds).
+    await expect.poll(() => gRow.getByRole('cell').nth(3).textContent(), { timeout: 10_000 }).toMatch(/^4\b/);
     await shot(page, '10-attendees');
     await gRow.getByRole('button', { name: 'Revoke Grace' }).click();
     const confirm = page.getByRole('dialog', { name: /Revoke Grace/ });

@@ -97,16 +97,20 @@ export function Overview({ info }: { info?: KitInfo }) {
       />
       <div className="stack">
         <div className="grid cols-4">
-          <Stat label="Live events" value={liveCount === undefined ? '…' : String(liveCount)} />
+          <Stat
+            label="Live events"
+            value={liveCount === undefined ? '…' : String(liveCount)}
+            sub={events.data ? `${events.data.length - (liveCount ?? 0)} upcoming` : undefined}
+          />
           <Stat
             label="Attendees"
             value={events.data ? fmtCompact(events.data.reduce((n, e) => n + e.attendeeCount, 0)) : '…'}
-            sub="registered in upcoming and live events"
+            sub="in live and upcoming events"
           />
           <Stat label="Requests / min" value={fmtCompact(minute.requests)} sub={`${minute.errors} refused or failed`} />
           <Stat label="Latency p95" value={fmtMs(minute.p95)} sub={`p50 ${fmtMs(minute.p50)}`} />
         </div>
-        <div className="grid cols-2" style={{ gridTemplateColumns: '2fr 1fr' }}>
+        <div className="grid cols-2" style={{ gridTemplateColumns: 'minmax(0, 1.7fr) minmax(0, 1fr)' }}>
           <section className="card" aria-labelledby="ov-events">
             <div className="card-head">
               <h2 id="ov-events">Live and upcoming events</h2>

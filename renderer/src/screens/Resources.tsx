@@ -61,6 +61,8 @@ export function Resources() {
     try {
       const result = await kit.resources.test({ id: r.id });
       setTests((t) => ({ ...t, [r.id]: { busy: false, result } }));
+      // A test feeds the routing health; show its verdict now rather than at the next refresh.
+      resources.reload();
     } catch (e) {
       setTests((t) => ({
         ...t,
@@ -126,13 +128,18 @@ export function Resources() {
                           {endpointLabel(r)}
                         </td>
                         <td className="small">{authLabels[r.auth.type]}</td>
-                        <td>
+                        <td style={{ maxWidth: 300 }}>
                           <Health r={r} />
-                          {r.health?.lastError && <div className="cell-sub">{r.health.lastError}</div>}
+                          {tests[r.id] ? (
+                            <div>
+                              <TestResult state={tests[r.id]} />
+                            </div>
+                          ) : (
+                            r.health?.lastError && <div className="cell-sub">{r.health.lastError}</div>
+                          )}
                         </td>
                         <td className="actions-cell">
                           <div className="actions" style={{ justifyContent: 'flex-end' }}>
-                            <TestResult state={tests[r.id]} />
                             <button
                               type="button"
                               className="small"

@@ -49,11 +49,12 @@ function matchesStatus(r: TrafficRecord, f: StatusFilter): boolean {
   }
 }
 
-function Tile(props: { label: string; value: string }) {
+function Tile(props: { label: string; value: string; sub: string }) {
   return (
     <div className="card stat">
       <span className="label">{props.label}</span>
       <span className="value">{props.value}</span>
+      <span className="sub">{props.sub}</span>
     </div>
   );
 }
@@ -85,10 +86,18 @@ export function Traffic() {
       />
       <div className="stack">
         <div className="grid cols-4">
-          <Tile label="Requests / s" value={fmtCompact(Math.round(summary.requestsPerSecond * 10) / 10)} />
-          <Tile label="Latency p50 · p95" value={`${fmtMs(minute.p50)} · ${fmtMs(minute.p95)}`} />
-          <Tile label="Errors / min" value={fmtCompact(minute.errors)} />
-          <Tile label="Tokens / min" value={fmtCompact(minute.tokens)} />
+          <Tile
+            label="Requests / s"
+            value={fmtCompact(Math.round(summary.requestsPerSecond * 10) / 10)}
+            sub="last 10 seconds"
+          />
+          <Tile label="Latency p95" value={fmtMs(minute.p95)} sub={`p50 ${fmtMs(minute.p50)} · last minute`} />
+          <Tile label="Errors / min" value={fmtCompact(minute.errors)} sub="refused (4xx) or failed (5xx)" />
+          <Tile
+            label="Tokens / min"
+            value={fmtCompact(minute.tokens)}
+            sub={`${fmtCompact(model.total)} requests seen`}
+          />
         </div>
         <div className="grid cols-2">
           <LiveChart title="Requests per second" series={rpsSeries} data={[series.x, series.rps]} unit={countUnit} />
