@@ -6,7 +6,7 @@
 import type { KitInfo } from '../../shared/types';
 import { AdminError, isDesktop, kit } from './client';
 import { href, type Route, useRoute } from './lib/router';
-import { TrafficProvider, useTraffic } from './lib/traffic';
+import { TrafficProvider, useTicker, useTrafficModel } from './lib/traffic';
 import { useLoad } from './lib/use-load';
 import { Attendees } from './screens/Attendees';
 import { Events } from './screens/Events';
@@ -27,8 +27,9 @@ const nav: Array<{ screen: Route['screen']; label: string; icon: IconName }> = [
 ];
 
 function KitStatus({ info, error }: { info?: KitInfo; error?: Error }) {
-  const traffic = useTraffic();
-  const last = traffic.summary(60);
+  const traffic = useTrafficModel();
+  const now = useTicker(2000);
+  const lastMinute = traffic.count(60, now);
   if (error)
     return (
       <div className="side-foot">
@@ -41,7 +42,7 @@ function KitStatus({ info, error }: { info?: KitInfo; error?: Error }) {
       <span className="pill ok" style={{ justifySelf: 'start' }}>
         Serving on port {info?.port ?? '…'}
       </span>
-      <span>{Math.round(last.requests)} requests in the last minute</span>
+      <span>{lastMinute} requests in the last minute</span>
       <span className="muted">
         {info ? `v${info.version}` : ''} · {isDesktop ? 'desktop' : 'headless'}
       </span>

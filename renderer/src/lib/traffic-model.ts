@@ -166,6 +166,14 @@ export class TrafficModel {
     return s;
   }
 
+  /** Requests over the last `seconds`, without the percentile work. */
+  count(seconds = 60, nowMs = Date.now()): number {
+    const end = Math.floor(nowMs / 1000);
+    let n = 0;
+    for (let sec = end - seconds + 1; sec <= end; sec++) n += this.#buckets.get(sec)?.count ?? 0;
+    return n;
+  }
+
   /** Headline numbers over the last `seconds` (default one minute). */
   summary(seconds = 60, nowMs = Date.now()) {
     const end = Math.floor(nowMs / 1000);
@@ -173,13 +181,15 @@ export class TrafficModel {
     let errors = 0;
     let tokens = 0;
     const durations: number[] = [];
+    // At most ~100 samples per second: a minute at 200 requests/s sorts 6,000 numbers, not 12,000.
     for (let sec = end - seconds + 1; sec <= end; sec++) {
       const b = this.#buckets.get(sec);
       if (!b) continue;
       count += b.count;
       errors += b.s4xx + b.s5xx;
       tokens += b.tokens;
-      durations.push(...b.durations);
+      const step = Math.max(1, Math.floor(b.durations.length / 100));
+      for (let i = 0; i < b.durations.length; i += step) durations.push(b.durations[i] as number);
     }
     durations.sort((a, c) => a - c);
     return {

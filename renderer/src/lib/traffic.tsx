@@ -2,7 +2,7 @@
  * One live-traffic subscription for the whole console, primed with the
  * recent records, feeding one bounded model that every screen reads.
  */
-import { createContext, type ReactNode, useContext, useEffect, useState, useSyncExternalStore } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import type { TrafficRecord } from '../../../shared/types';
 import { kit } from '../client';
 import { TrafficModel } from './traffic-model';
@@ -35,14 +35,10 @@ export function TrafficProvider({ children }: { children: ReactNode }) {
   return <TrafficContext.Provider value={model}>{children}</TrafficContext.Provider>;
 }
 
-/** The model, re-rendering the caller when new records arrived (at the model's notify pace). */
-export function useTraffic(): TrafficModel {
+/** The model without subscribing: for views that redraw on their own clock (see `useTicker`). */
+export function useTrafficModel(): TrafficModel {
   const model = useContext(TrafficContext);
-  if (!model) throw new Error('useTraffic outside TrafficProvider');
-  useSyncExternalStore(
-    (fn) => model.subscribe(fn),
-    () => model.version,
-  );
+  if (!model) throw new Error('useTrafficModel outside TrafficProvider');
   return model;
 }
 

@@ -7,7 +7,7 @@ import type { KitInfo } from '../../../shared/types';
 import { kit } from '../client';
 import { fmtCompact, fmtMs, fmtRange, fmtRelative } from '../lib/format';
 import { href } from '../lib/router';
-import { useTicker, useTraffic } from '../lib/traffic';
+import { useTicker, useTrafficModel } from '../lib/traffic';
 import { useLoad } from '../lib/use-load';
 import { CopyButton } from '../ui/copy';
 import { Icon } from '../ui/icons';
@@ -79,7 +79,7 @@ function EventTile({ e }: { e: EventRow }) {
 
 export function Overview({ info }: { info?: KitInfo }) {
   const events = useLoad(loadEvents, [], 5000);
-  const traffic = useTraffic();
+  const traffic = useTrafficModel();
   const now = useTicker(2000);
   const minute = traffic.summary(60, now);
   const liveCount = events.data?.filter((e) => e.live).length;
