@@ -33,6 +33,12 @@ export interface UpstreamRequest {
   headers?: Record<string, string>;
   /** Defaults to the client's body as read (or edited) by the handler. A stream cannot be sent twice: no failover. */
   body?: Buffer | string | Readable | null;
+  /**
+   * The longest silence allowed between two response chunks, instead of the
+   * kit's idle timeout; 0 for none (an MCP server's event stream may rightly
+   * stay quiet for minutes).
+   */
+  idleTimeoutMs?: number;
 }
 
 export interface ForwardPlan {
@@ -183,6 +189,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
           headers,
           body,
           signal: call.signal,
+          ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
         });
       } catch (e) {
         if (call.signal.aborted) return;
@@ -242,7 +249,8 @@ async function settle(
     ledger.addError(event.id, attendee.id, deployment, day.day);
   if (!outcome || status >= 400) return;
   let usage = outcome.read.usage;
-  if (!usage && outcome.read.completionText) {
+  // No usage from upstream: count what the tokenizer can see (a reply, or the input of an embedding).
+  if (!usage && (outcome.read.completionText || /\/embeddings$/.test(call.path))) {
     try {
       const estimate = estimateUsage(call.parsedJson, outcome.read.completionText);
       usage = estimate instanceof Promise ? await estimate : estimate;

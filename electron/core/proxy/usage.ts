@@ -55,6 +55,8 @@ export function generatedText(value: unknown): string {
 
 export class UsageTap {
   readonly #sse: boolean;
+  /** Only JSON answers carry usage; audio, images and files are not held. */
+  readonly #json: boolean;
   #chunks: Buffer[] = [];
   #size = 0;
   #carry = '';
@@ -63,6 +65,7 @@ export class UsageTap {
 
   constructor(contentType: string | undefined) {
     this.#sse = (contentType ?? '').includes('text/event-stream');
+    this.#json = !this.#sse && (contentType ?? '').includes('json');
   }
 
   push(chunk: Buffer): void {
@@ -71,6 +74,8 @@ export class UsageTap {
       const lines = text.split('\n');
       this.#carry = lines.pop() ?? '';
       for (const line of lines) this.#line(line);
+    } else if (!this.#json) {
+      return;
     } else if (this.#size + chunk.length <= MAX_JSON_BYTES) {
       this.#chunks.push(chunk);
       this.#size += chunk.length;

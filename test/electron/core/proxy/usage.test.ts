@@ -147,6 +147,17 @@ describe('token accounting', () => {
     expect(kit.feed.recent(1)[0]?.completionTokens).toBe(countTokens('Hello there friend'));
   });
 
+  it('counts an embedding’s input with the tokenizer when upstream reports no usage', async () => {
+    emu.override(
+      () => true,
+      (_r, res) => json(res, 200, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }] }),
+    );
+    const before = (await report()).attendees[0];
+    await client().embeddings.create({ model: 'gpt-4o-mini', input: ['tokens are counted', 'even here'] });
+    const after = (await report()).attendees[0];
+    expect((after?.promptTokens ?? 0) - (before?.promptTokens ?? 0)).toBe(countTokens('tokens are counted\neven here'));
+  });
+
   it('reports exactly what the emulator served, per attendee and per deployment', async () => {
     const second = await kit.register((await kit.call('events.list', {}))[0]?.code ?? '', { name: 'Grace' });
     const grace = new AzureOpenAI({
