@@ -7,7 +7,15 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readBody } from '../proxy/call.js';
-import { answerChat, type ChatRequest, countTextTokens, embed, streamPieces } from './model.js';
+import type { ChatRequest } from './model.js';
+
+type Model = typeof import('./model.js');
+let model: Promise<Model> | undefined;
+/** The model, and with it gpt-tokenizer's tables (~65 MB resident), loads on the first playground call only. */
+const loadModel = (): Promise<Model> => {
+  model ??= import('./model.js');
+  return model;
+};
 
 const MAX_BODY = 16 * 1024 * 1024;
 
@@ -21,6 +29,7 @@ const fail = (res: ServerResponse, status: number, code: string, message: string
   send(res, status, { error: { code, message, type: 'invalid_request_error' } });
 
 function chat(
+  { answerChat, streamPieces }: Model,
   req: ChatRequest & { stream?: boolean; stream_options?: { include_usage?: boolean } },
   res: ServerResponse,
 ): void {
@@ -106,6 +115,7 @@ function chat(
 }
 
 function embeddings(
+  { countTextTokens, embed }: Model,
   req: { input?: unknown; dimensions?: number; encoding_format?: string; model?: string },
   res: ServerResponse,
 ): void {
@@ -150,8 +160,9 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     fail(res, 400, 'invalid_json', 'The body is not valid JSON.');
     return;
   }
-  if (path === '/v1/chat/completions') chat(body as ChatRequest, res);
-  else embeddings(body, res);
+  const m = await loadModel();
+  if (path === '/v1/chat/completions') chat(m, body as ChatRequest, res);
+  else embeddings(m, body, res);
 }
 
 export interface Playground {

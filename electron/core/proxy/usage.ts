@@ -53,6 +53,23 @@ export function generatedText(value: unknown): string {
   return out;
 }
 
+/**
+ * A large JSON answer's usage read from its tail, without parsing the rest
+ * (an embeddings answer is mostly numbers). `{` + the text from the last
+ * `"usage"` key parses only when that key is a member of the top-level object
+ * (Azure and OpenAI put it last, so the parse is a few bytes); anything else
+ * falls back to the full parse.
+ */
+export function tailUsage(body: Buffer): TokenUsage | undefined {
+  const at = body.lastIndexOf('"usage"');
+  if (at < 0) return undefined;
+  try {
+    return usageFrom(JSON.parse(`{${body.subarray(at).toString('utf8')}`));
+  } catch {
+    return undefined;
+  }
+}
+
 export class UsageTap {
   readonly #sse: boolean;
   /** Only JSON answers carry usage; audio, images and files are not held. */
@@ -119,8 +136,11 @@ export class UsageTap {
       return { completionText: text };
     }
     if (!Number.isFinite(this.#size) || this.#size === 0) return { completionText: '' };
+    const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
+    const fast = this.#size > 2048 ? tailUsage(body) : undefined;
+    if (fast) return { usage: fast, completionText: '' };
     try {
-      const v = JSON.parse(Buffer.concat(this.#chunks).toString('utf8')) as Json;
+      const v = JSON.parse(body.toString('utf8')) as Json;
       const usage = usageFrom(v) ?? usageFrom(v.response);
       return usage ? { usage, completionText: '' } : { completionText: generatedText(v) };
     } catch {

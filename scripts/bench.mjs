@@ -1,0 +1,248 @@
+// `npm run bench`: the built kit (out/) against direct-to-upstream, a minimal
+// pass-through floor, and Portkey's open-source gateway, all in front of the
+// same upstream emulator, each in its own process. Requests/s and p50/p99 for
+// chat and embeddings at concurrency 1/16/64; streaming first byte and full
+// time with 0 and 5 ms between upstream chunks; peak RSS of every process;
+// the kit's RSS against the number of registered attendees. `--soak` runs
+// 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
+// Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
+import { report } from './bench/report.mjs';
+import { checkTarget, freePort, spell, startKit } from './bench/targets.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values: opt } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    soak: { type: 'boolean', default: false },
+    'cell-ms': { type: 'string' },
+    'soak-minutes': { type: 'string', default: '10' },
+    json: { type: 'string' },
+    'no-portkey': { type: 'boolean', default: false },
+    /** Only these targets (comma-separated), e.g. `kit` while profiling. */
+    targets: { type: 'string' },
+    /** Writes a CPU profile of the kit (node --cpu-prof) into this directory. */
+    profile: { type: 'string' },
+    'skip-scaling': { type: 'boolean', default: false },
+    /** Only these operations (comma-separated: chat, embeddings, stream). */
+    ops: { type: 'string', default: 'chat,embeddings,stream' },
+  },
+});
+const cellMs = Number(opt['cell-ms'] ?? (opt.quick ? 1500 : 3000));
+const node = process.execPath;
+const ATTENDEES = 1000;
+const ROUNDS = 3;
+const log = (s) => process.stderr.write(`${s}\n`);
+
+/**
+ * One cell: every target in turn, in `ROUNDS` short rounds, so a burst of
+ * load from elsewhere on the machine lands on all of them alike. CPU per
+ * request is the target process's own (for direct: the upstream's).
+ */
+async function cell(targets, op, deployment, c, ms) {
+  const parts = new Map(targets.map((t) => [t.name, []]));
+  const cpu = new Map(targets.map((t) => [t.name, 0]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of targets) {
+      const pool = client(t.origin, c);
+      let before = 0;
+      const r = await closedLoop(pool, spell(t, op, deployment), {
+        workers: c,
+        ms: ms / ROUNDS,
+        warmMs: round === 0 ? 1000 : 250,
+        onRecord: () => {
+          before = cpuMsOf(t.pid);
+        },
+      });
+      cpu.set(t.name, cpu.get(t.name) + cpuMsOf(t.pid) - before);
+      await pool.close();
+      parts.get(t.name).push(r);
+    }
+  }
+  return targets.map((t) => {
+    const r = summarize(parts.get(t.name));
+    return { target: t.name, ...r, cpuUsPerReq: (cpu.get(t.name) * 1000) / r.n };
+  });
+}
+
+async function measure(targets) {
+  const results = { throughput: [], streams: [] };
+  const ops = opt.ops.split(',');
+  for (const op of ['chat', 'embeddings'].filter((o) => ops.includes(o))) {
+    for (const c of [1, 16, 64]) {
+      for (const r of await cell(targets, op, op === 'chat' ? 'gap0' : 'embed', c, cellMs)) {
+        results.throughput.push({ op, c, ...r });
+        log(
+          `  ${op.padEnd(10)} c=${String(c).padEnd(2)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUsPerReq.toFixed(0)} µs/req${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`,
+        );
+      }
+    }
+  }
+  for (const gap of ops.includes('stream') ? [0, 5] : []) {
+    for (const r of await cell(targets, 'stream', `gap${gap}`, 1, gap ? cellMs * 2 : cellMs)) {
+      results.streams.push({ gap, ...r });
+      log(
+        `  stream gap=${gap}ms ${r.target.padEnd(8)} first byte p50 ${r.ttfbP50.toFixed(2)} ms  full p50 ${r.p50.toFixed(2)} ms  (n=${r.n})${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`,
+      );
+    }
+  }
+  return results;
+}
+
+/** The kit's peak RSS and chat req/s at c16 against how many attendees are registered. */
+async function attendeeScaling(upstream) {
+  const rows = [];
+  for (const n of [10, 1000, 10_000]) {
+    const kit = await startKit(upstream, n);
+    const t = { name: 'kit', origin: kit.origin, keys: kit.keys };
+    const pool = client(kit.origin, 16);
+    const r = summarize([await closedLoop(pool, spell(t, 'chat', 'gap0'), { workers: 16, ms: cellMs })]);
+    await pool.close();
+    const mem = memoryOf(kit.pid);
+    rows.push({ attendees: n, rps: r.rps, p50: r.p50, peakMb: mem.peakMb, rssMb: mem.rssMb, errors: r.errors });
+    log(`  ${String(n).padStart(6)} attendees: peak RSS ${mem.peakMb.toFixed(1)} MB, ${r.rps.toFixed(0)} req/s`);
+    await kit.stop();
+  }
+  return rows;
+}
+
+async function soak(upstream) {
+  const minutes = Number(opt['soak-minutes']);
+  const kit = await startKit(upstream, ATTENDEES);
+  const t = { name: 'kit', origin: kit.origin, keys: kit.keys };
+  const pool = client(kit.origin, 16);
+  const mixes = [spell(t, 'chat', 'gap0'), spell(t, 'embeddings', 'embed'), spell(t, 'stream', 'gap0')];
+  const samples = [];
+  let stop = false;
+  let done = 0;
+  let errors = 0;
+  const sampler = setInterval(() => {
+    const m = memoryOf(kit.pid);
+    samples.push({ s: Math.round((performance.now() - t0) / 1000), rssMb: m.rssMb, done, errors });
+    log(`  soak ${samples.at(-1).s}s: RSS ${m.rssMb.toFixed(1)} MB, ${done} requests, ${errors} errors`);
+  }, 10_000);
+  const t0 = performance.now();
+  setTimeout(() => {
+    stop = true;
+  }, minutes * 60_000);
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      for (let i = w; !stop; i += 16) {
+        try {
+          const [status] = await once(pool, mixes[i % 3](i));
+          if (status !== 200) errors += 1;
+        } catch {
+          errors += 1;
+        }
+        done += 1;
+      }
+    }),
+  );
+  clearInterval(sampler);
+  await pool.close();
+  const peak = memoryOf(kit.pid).peakMb;
+  await kit.stop();
+  // After the first minute the heap and pools have warmed up; growth is measured from there.
+  const base = samples.find((x) => x.s >= 60) ?? samples[0];
+  const last = samples.at(-1);
+  const growth = ((last.rssMb - base.rssMb) / base.rssMb) * 100;
+  return {
+    minutes,
+    samples,
+    baseRssMb: base.rssMb,
+    lastRssMb: last.rssMb,
+    peakMb: peak,
+    growthPct: growth,
+    done,
+    errors,
+  };
+}
+
+async function main() {
+  const machine = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
+    memGb: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform}-${process.arch}`,
+    cellMs,
+  };
+  log(`bench: ${machine.cpu}, ${machine.memGb} GB, Node ${machine.node}; ${cellMs} ms per cell`);
+  const procs = [];
+  try {
+    const up = await startProcess('upstream', node, [join(root, 'scripts/bench/upstream.mjs')], {
+      ready: /READY (\d+)/,
+    });
+    procs.push(['upstream', up]);
+    const upstream = `http://127.0.0.1:${up.match[1]}`;
+    if (opt.soak) {
+      const s = await soak(upstream);
+      console.log(report({ machine, soak: s }));
+      if (opt.json) writeJson(opt.json, { machine, soak: s });
+      process.exitCode = s.growthPct < 10 && s.errors === 0 ? 0 : 1;
+      return;
+    }
+
+    const floor = await startProcess('floor', node, [join(root, 'scripts/bench/floor.mjs'), upstream], {
+      ready: /READY (\d+)/,
+    });
+    procs.push(['floor', floor]);
+    const kit = await startKit(upstream, ATTENDEES, opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []);
+    procs.push(['kit', kit]);
+    const targets = [
+      { name: 'direct', origin: upstream, pid: up.pid },
+      { name: 'floor', origin: `http://127.0.0.1:${floor.match[1]}`, pid: floor.pid },
+      { name: 'kit', origin: kit.origin, keys: kit.keys, pid: kit.pid },
+    ];
+    let portkeyNote;
+    const only = opt.targets?.split(',');
+    if (only) for (let i = targets.length - 1; i >= 0; i--) if (!only.includes(targets[i].name)) targets.splice(i, 1);
+    if (!opt['no-portkey'] && (!only || only.includes('portkey'))) {
+      const port = await freePort();
+      try {
+        const pk = await startProcess(
+          'portkey',
+          node,
+          [join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'],
+          { ready: /Ready for connections/ },
+        );
+        procs.push(['portkey', pk]);
+        const t = { name: 'portkey', origin: `http://127.0.0.1:${port}`, upstream, pid: pk.pid };
+        await checkTarget(t);
+        targets.splice(2, 0, t);
+      } catch (e) {
+        portkeyNote = `Portkey not measured: ${e.message.split('\n')[0]}`;
+        log(portkeyNote);
+      }
+    }
+    for (const t of targets.filter((x) => x.name !== 'direct')) await checkTarget(t);
+    log(`targets: ${targets.map((t) => t.name).join(', ')}; the kit has ${kit.keys.length} attendees`);
+    const results = await measure(targets);
+    const peaks = Object.fromEntries(procs.map(([name, p]) => [name, memoryOf(p.pid).peakMb]));
+    let scaling = [];
+    if (!opt['skip-scaling']) {
+      log('kit RSS against registered attendees:');
+      scaling = await attendeeScaling(upstream);
+    }
+    const all = { machine, ...results, peaks, scaling, portkeyNote };
+    console.log(report(all));
+    if (opt.json) writeJson(opt.json, all);
+  } finally {
+    for (const [, p] of procs.reverse()) await p.stop();
+  }
+}
+
+function writeJson(file, data) {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(file, JSON.stringify(data, null, 1));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
