@@ -7,7 +7,7 @@
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
 // Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE.
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -171,6 +171,7 @@ async function main() {
     memGb: Math.round(totalmem() / 2 ** 30),
     platform: `${process.platform}-${process.arch}`,
     cellMs,
+    loadBefore: loadavg()[0].toFixed(1),
   };
   log(`bench: ${machine.cpu}, ${machine.memGb} GB, Node ${machine.node}; ${cellMs} ms per cell`);
   const procs = [];
@@ -229,6 +230,7 @@ async function main() {
       log('kit RSS against registered attendees:');
       scaling = await attendeeScaling(upstream);
     }
+    machine.loadAfter = loadavg()[0].toFixed(1);
     const all = { machine, ...results, peaks, scaling, portkeyNote };
     console.log(report(all));
     if (opt.json) writeJson(opt.json, all);

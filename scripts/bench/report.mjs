@@ -38,6 +38,13 @@ function throughput(r) {
       ]);
     }
   }
+  const cpu = [];
+  for (const op of ['chat', 'embeddings'])
+    for (const c of [1, 16, 64]) {
+      const k = get(op, c, 'kit')?.cpuUsPerReq;
+      const fl = get(op, c, 'floor')?.cpuUsPerReq;
+      cpu.push([op, c, ...names.map((n) => f0(get(op, c, n)?.cpuUsPerReq)), ratio(k, fl), f0(k - fl)]);
+    }
   const errs = r.throughput
     .filter((x) => x.errors)
     .map((x) => `${x.target} ${x.op} c${x.c}: ${x.errors} (${x.firstError})`);
@@ -47,6 +54,9 @@ function throughput(r) {
     '',
     '### Latency p50 / p99 (ms), and p50 added over direct',
     table(['op', 'c', ...names.map((n) => `${n} p50/p99`), 'floor +p50', 'kit +p50', 'kit − floor p50'], lat),
+    '',
+    '### CPU per request (µs, the process itself; direct = the upstream emulator)',
+    table(['op', 'c', ...names, 'kit/floor', 'kit − floor'], cpu),
     errs.length ? `\nErrors: ${errs.join('; ')}` : '',
   ].join('\n');
 }
@@ -130,7 +140,8 @@ function soakReport(m, s) {
 
 export function report(r) {
   const m = r.machine;
-  const head = `Run ${m.date} on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; ${m.cellMs} ms per cell after 1 s warm-up.`;
+  const load = m.loadBefore ? ` Load average (1 min): ${m.loadBefore} before, ${m.loadAfter ?? '?'} after.` : '';
+  const head = `Run ${m.date} on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; ${m.cellMs} ms per cell in 3 interleaved rounds.${load}`;
   if (r.soak) return `${head}\n\n${soakReport(m, r.soak)}`;
   const peaks = table(
     ['process', 'peak RSS (MB)'],
