@@ -6,12 +6,13 @@
 // the kit's RSS against the number of registered attendees. `--soak` runs
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
 // Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
+import { summarize as profileSummary } from './bench/profile-summary.mjs';
 import { report, soakGrowth } from './bench/report.mjs';
 import { checkTarget, freePort, spell, startKit } from './bench/targets.mjs';
 
@@ -239,6 +240,14 @@ async function main() {
     if (opt.json) writeJson(opt.json, all);
   } finally {
     for (const [, p] of procs.reverse()) await p.stop();
+  }
+  if (opt.profile) {
+    // The kit writes its profile on exit; the newest one is this run's.
+    const files = readdirSync(opt.profile)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => join(opt.profile, f))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+    if (files[0]) console.log(`\n### Where the kit's time goes (${files[0]})\n\n${profileSummary(files[0])}`);
   }
 }
 

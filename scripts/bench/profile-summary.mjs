@@ -12,12 +12,19 @@ function layer(frame) {
   if (url.includes('/lowdb/') || url.includes('/steno/')) return 'lowdb/steno (store writes)';
   if (/^node:(_http|http)/.test(url)) return 'node http';
   if (/^node:(net|stream|internal\/streams|internal\/stream_base)/.test(url)) return 'node streams/net';
-  if (/esm|cjs|modules|bootstrap/.test(url) || functionName === 'compileSourceTextModule') return 'module loading (start-up)';
+  if (/esm|cjs|modules|bootstrap/.test(url) || functionName === 'compileSourceTextModule')
+    return 'module loading (start-up)';
   if (['writev', 'write', 'read', 'writeUtf8String', 'writeLatin1String', 'writeBuffer'].includes(functionName))
     return 'socket writes/reads (syscalls)';
   if (functionName === '(garbage collector)') return 'garbage collector';
   if (functionName === '(idle)' || functionName === '(program)' || functionName === '(root)') return functionName;
-  if (url.startsWith('node:')) return `node ${url.slice(5).replace(/^internal\//, '').split('/')[0]}`;
+  if (url.startsWith('node:'))
+    return `node ${
+      url
+        .slice(5)
+        .replace(/^internal\//, '')
+        .split('/')[0]
+    }`;
   if (functionName === 'openFileHandle' || functionName === 'rename' || functionName === 'fstat') return 'file I/O';
   return url ? 'other js' : 'native other';
 }

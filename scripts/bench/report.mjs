@@ -162,7 +162,7 @@ export function report(r) {
   const m = r.machine;
   const load = m.loadBefore ? ` Load average (1 min): ${m.loadBefore} before, ${m.loadAfter ?? '?'} after.` : '';
   const head = `Run ${m.date} on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; ${m.cellMs} ms per cell in 3 interleaved rounds.${load}`;
-  if (r.soak) return `${head}\n\n${soakReport(m, r.soak)}`;
+  if (r.soak) return `Run on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}.\n\n${soakReport(m, r.soak)}`;
   const peaks = table(
     ['process', 'peak RSS (MB)'],
     Object.entries(r.peaks).map(([k, v]) => [k, f0(v)]),

@@ -2,7 +2,8 @@
  * Crash safety: the kit is killed with SIGKILL in the middle of a burst of
  * 300 registrations and proxied calls. After a restart on the same data dir
  * the store still parses, every registration that was acknowledged (201) is
- * there and its key works, the upstream secret still opens, and the usage
+ * there and its key works, every agent an attendee created (and was told
+ * about) is still theirs alone, the upstream secret still opens, and the usage
  * lost is at most what the ledger's flush interval (2 s, docs/limits-and-usage.md)
  * had not yet written.
  */
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../../support/emulator.js';
+import { addFoundry } from '../../../support/foundry.js';
 import { type KitProcess, startKitProcess } from '../../../support/kit-process.js';
 
 const TOKEN = 'crash-test-admin-token';
@@ -28,6 +30,7 @@ let kit: KitProcess | undefined;
 
 beforeAll(async () => {
   emu = await startEmulator({ chunkDelayMs: 0 });
+  addFoundry(emu);
   dataDir = await mkdtemp(join(tmpdir(), 'kit-crash-'));
 });
 afterAll(async () => {
@@ -37,6 +40,25 @@ afterAll(async () => {
 });
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+const AGENTS = '/assistants?api-version=2025-05-15-preview';
+
+async function createAgent(apiBase: string, key: string): Promise<string> {
+  const r = await fetch(`${apiBase}${AGENTS}`, {
+    method: 'POST',
+    headers: { 'api-key': key, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-crash', name: 'crash agent' }),
+  });
+  const body = (await r.json()) as { id?: string };
+  if (r.status !== 200 || !body.id) throw new Error(`agent creation answered ${r.status}`);
+  return body.id;
+}
+
+async function getAgent(apiBase: string, key: string, id: string): Promise<number> {
+  const r = await fetch(`${apiBase}/assistants/${id}?api-version=2025-05-15-preview`, { headers: { 'api-key': key } });
+  await r.arrayBuffer();
+  return r.status;
+}
 
 async function chat(apiBase: string, key: string): Promise<number> {
   const r = await fetch(`${apiBase}/openai/deployments/gpt-crash/chat/completions?api-version=2024-10-21`, {
@@ -69,6 +91,14 @@ describe('SIGKILL during a registration and traffic burst', () => {
       auth: { type: 'api-key', key: UPSTREAM_KEY },
       enabled: true,
     });
+    const project = await kit.admin<{ id: string }>('resources.create', {
+      name: 'crash project',
+      kind: 'foundry-agents',
+      endpoint: `${emu.url}/api/projects/p1`,
+      deployment: 'agents',
+      auth: { type: 'bearer', token: 'crash-foundry-token' },
+      enabled: true,
+    });
     const now = Date.now();
     const event = await kit.admin<{ id: string; code: string }>('events.create', {
       name: 'Crash event',
@@ -77,7 +107,7 @@ describe('SIGKILL during a registration and traffic burst', () => {
       timeZone: 'UTC',
       dailyRequestCap: 0,
       maxTokenCap: 0,
-      resourceIds: [resource.id],
+      resourceIds: [resource.id, project.id],
       enabled: true,
     });
     const joinUrl = `${kit.url}/join/${event.code}`;
@@ -86,16 +116,20 @@ describe('SIGKILL during a registration and traffic burst', () => {
     expect(await chat(kit.apiBase, firstKey)).toBe(200);
 
     const acked: string[] = [];
+    /** Agents whose creation was answered, with their owner's key. */
+    const agents: Array<{ key: string; id: string }> = [];
     /** When each proxied call was answered 200. */
     const answeredAt: number[] = [];
     let killedAt = 0;
+    /** Set when the registration burst is over, however it ended, so the traffic stops too. */
+    let over = false;
     let killed: Promise<number | string> | undefined;
     const victim = kit;
     const traffic = pool(
       Array.from({ length: 100_000 }, (_, i) => i),
       8,
       async () => {
-        if (killed) return;
+        if (killed || over) return;
         try {
           if ((await chat(victim.apiBase, firstKey)) === 200) answeredAt.push(Date.now());
         } catch (e) {
@@ -118,18 +152,21 @@ describe('SIGKILL during a registration and traffic burst', () => {
           if (r.status !== 201) throw new Error(`registration answered ${r.status}`);
           const body = (await r.json()) as { apiKey: string };
           acked.push(body.apiKey);
-          if (acked.length === KILL_AFTER) {
+          if (acked.length >= KILL_AFTER && !killed) {
             killedAt = Date.now();
             killed = victim.kill('SIGKILL');
+            return;
           }
+          const id = await createAgent(victim.apiBase, body.apiKey);
+          agents.push({ key: body.apiKey, id });
         } catch (e) {
           // Only a connection cut by the kill is expected.
           if (!killed) throw e;
         }
       },
     );
-    await Promise.all([registrations, traffic]);
-    expect(killed, 'the kill happened mid-burst').toBeDefined();
+    await Promise.all([registrations.finally(() => (over = true)), traffic]);
+    expect(killed, `the kill happened mid-burst (${acked.length} acked, ${agents.length} agents)`).toBeDefined();
     expect(await killed).toBe('SIGKILL');
     expect(answeredAt.length).toBeGreaterThan(0);
     expect(acked.length).toBeGreaterThanOrEqual(KILL_AFTER);
@@ -142,6 +179,15 @@ describe('SIGKILL during a registration and traffic burst', () => {
     const missing = acked.filter((k) => !hashes.has(sha256(k)));
     expect(missing).toEqual([]);
     expect(hashes.has(sha256(firstKey))).toBe(true);
+    // Every agent whose creation was answered is recorded as its creator's.
+    const stored = onDisk as unknown as {
+      attendees: Array<{ id: string; keyHash: string }>;
+      objects: Array<{ id: string; attendeeId: string }>;
+    };
+    const ownerOf = new Map(stored.objects.map((o) => [o.id, o.attendeeId]));
+    const idOf = new Map(stored.attendees.map((a) => [a.keyHash, a.id]));
+    expect(agents.length).toBeGreaterThan(KILL_AFTER / 2);
+    expect(agents.filter((a) => ownerOf.get(a.id) !== idOf.get(sha256(a.key)))).toEqual([]);
     expect(text).not.toContain(UPSTREAM_KEY);
 
     // Usage: every call answered more than a flush interval (plus a write's time) before the kill is counted.
@@ -166,7 +212,20 @@ describe('SIGKILL during a registration and traffic burst', () => {
       statuses.push(await chat(restarted.apiBase, key));
     });
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    const upstreamKeys = new Set(emu.received.slice(before).map((r) => r.headers['api-key']));
+    const owned: number[] = [];
+    const foreign: number[] = [];
+    await pool(agents, 16, async (a) => {
+      owned.push(await getAgent(restarted.apiBase, a.key, a.id));
+      foreign.push(await getAgent(restarted.apiBase, firstKey, a.id));
+    });
+    expect(owned.filter((s) => s !== 200)).toEqual([]);
+    expect(foreign.filter((s) => s !== 404)).toEqual([]);
+    const upstreamKeys = new Set(
+      emu.received
+        .slice(before)
+        .filter((r) => r.path.startsWith('/openai/deployments/'))
+        .map((r) => r.headers['api-key']),
+    );
     expect([...upstreamKeys]).toEqual([UPSTREAM_KEY]);
     await kit.kill('SIGTERM');
     kit = undefined;
