@@ -350,14 +350,15 @@ describe('slow and idle clients', () => {
     await normalRequestWorks();
     expect(Date.now() - started).toBeLessThan(1000);
 
-    // Every one of them is closed by the kit within the headers timeout plus the check interval.
-    const deadline = Date.now() + HEADERS_TIMEOUT + 4000;
+    // Every one of them is closed by the kit soon after the headers timeout (with room for a busy CI
+    // machine); without the kit's own timer the idle ones would stay open for good.
+    const deadline = Date.now() + HEADERS_TIMEOUT + 15_000;
     while (closedAt.length < sockets.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     for (const s of sockets) s.destroy();
     expect(closedAt.length).toBe(300);
-    expect(Math.max(...closedAt)).toBeLessThan(HEADERS_TIMEOUT + 4000);
+    expect(Math.max(...closedAt)).toBeLessThan(HEADERS_TIMEOUT + 15_000);
     await normalRequestWorks();
-  }, 20_000);
+  }, 30_000);
 });
 
 describe('after the whole corpus', () => {
