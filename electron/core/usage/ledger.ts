@@ -40,6 +40,7 @@ export class UsageLedger {
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
   #flushing: Promise<void> = Promise.resolve();
+  #closed = false;
 
   constructor(store: KitStore, flushMs = DEFAULT_FLUSH_MS) {
     this.#store = store;
@@ -109,12 +110,15 @@ export class UsageLedger {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     await this.flush();
   }
 
   #touch(): void {
     this.#dirty = true;
-    if (this.#timer) return;
+    // A call still settling when the kit stops (a tokenizer count, say) must not write into a
+    // data dir the kit has let go of: after close, counts stay in memory only.
+    if (this.#timer || this.#closed) return;
     this.#timer = setTimeout(() => void this.flush(), this.#flushMs);
     this.#timer.unref();
   }
