@@ -27,6 +27,19 @@ const list = (data: Obj[]) => ({
   last_id: (data.at(-1)?.id as string) ?? null,
   has_more: false,
 });
+/** Upstream pages hold at most this many items, whatever the client asks (real services cap them too). */
+export const FOUNDRY_MAX_PAGE = 10;
+
+/** An OpenAI-style cursor page: `order` (default newest first), `after`, `limit`. */
+function page(r: Received, all: Obj[]) {
+  const ordered = r.query.get('order') === 'asc' ? all : [...all].reverse();
+  const after = r.query.get('after');
+  const start = after ? ordered.findIndex((o) => o.id === after) + 1 : 0;
+  const limit = Math.min(Number(r.query.get('limit')) || 20, FOUNDRY_MAX_PAGE);
+  const data = ordered.slice(start, start + limit);
+  return { ...list(data), has_more: start + limit < ordered.length };
+}
+
 const notFound = (res: ServerResponse, what: string) =>
   json(res, 404, { error: { code: 'not_found', message: `emulator: no ${what}` } });
 
@@ -172,7 +185,7 @@ export function addFoundry(emu: Emulator, project = 'p1'): FoundryState {
     id: string | undefined,
     deletedObject: string,
   ) {
-    if (!id) return json(res, 200, list([...items.values()]));
+    if (!id) return json(res, 200, page(r, [...items.values()]));
     const o = items.get(id);
     if (!o) return notFound(res, id);
     if (r.method === 'DELETE') {
@@ -288,7 +301,7 @@ export function addFoundry(emu: Emulator, project = 'p1'): FoundryState {
           return true;
         }
         json(res, 200, view(addVersion(String(b.name), b).agent));
-      } else json(res, 200, list([...agents.values()].map(view)));
+      } else json(res, 200, page(r, [...agents.values()].map(view)));
       return true;
     }
     const agent = agents.get(name);

@@ -13,7 +13,8 @@ import type { ProxyCall } from '../call.js';
 import type { ObjectType } from '../ownership.js';
 import { ownershipOf } from '../ownership.js';
 import type { ProxyRoute } from '../route.js';
-import { createObject, homeResources, listObjects, objectCall, optionalJson, type Target } from './objects.js';
+import { listObjects } from './object-lists.js';
+import { createObject, homeResources, objectCall, optionalJson, type Target } from './objects.js';
 
 export const DEFAULT_AGENTS_API_VERSION = 'v1';
 

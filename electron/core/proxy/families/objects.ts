@@ -101,34 +101,6 @@ export function recordCreated(call: ProxyCall, fallback: ObjectType | undefined)
   };
 }
 
-/** Filters a list answer (`{data:[...]}`) down to what the caller may see. */
-export function filterList(call: ProxyCall, type: ObjectType, idOf = (item: Json) => item.id): Respond {
-  const ownership = ownershipOf(call.deps.store);
-  return (_resource, status) => {
-    if (!ok(status)) return undefined;
-    return {
-      async rewrite(body) {
-        let v: Json;
-        try {
-          v = JSON.parse(body.toString('utf8')) as Json;
-        } catch {
-          v = {};
-        }
-        if (!Array.isArray(v.data)) {
-          // Never pass on a list the kit could not filter.
-          throw new KitError('upstream_unavailable', 'The upstream answered a list in a shape the kit cannot filter.');
-        }
-        const data = (v.data as Json[]).filter((item) => item && ownership.visible(call, type, idOf(item)));
-        const out: Json = { ...v, data };
-        if ('first_id' in v) out.first_id = data[0]?.id ?? null;
-        if ('last_id' in v) out.last_id = data.at(-1)?.id ?? null;
-        if (data.length === 0 && 'has_more' in v) out.has_more = false;
-        return Buffer.from(JSON.stringify(out));
-      },
-    };
-  };
-}
-
 function forgetOnDelete(call: ProxyCall, type: ObjectType, id: string): Respond {
   return (_resource, status) =>
     ok(status) || status === 404
@@ -178,22 +150,6 @@ export async function createObject(call: ProxyCall, opts: CreateOptions): Promis
     candidates,
     build: (r) => opts.build?.(call, r, json) ?? { url: opts.target(call, r), ...(body ? { body } : {}) },
     respond: recordCreated(call, opts.type),
-  });
-}
-
-export async function listObjects(
-  call: ProxyCall,
-  type: ObjectType,
-  home: Resource[],
-  target: Target,
-  idOf?: (item: Json) => unknown,
-): Promise<void> {
-  assertSafePath(call.path);
-  await forward(call, {
-    deployment: home[0]?.deployment ?? '',
-    candidates: home.slice(0, 1),
-    build: (r) => ({ url: target(call, r), body: null }),
-    respond: filterList(call, type, idOf),
   });
 }
 

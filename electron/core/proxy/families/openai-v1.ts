@@ -13,7 +13,8 @@ import { eventResources, resolveDeployment } from '../deployments.js';
 import { forward } from '../forward.js';
 import type { ProxyRoute } from '../route.js';
 import { modelKinds, modelTarget } from './model-target.js';
-import { createObject, homeResources, listObjects, noResource, objectCall, type Target } from './objects.js';
+import { listObjects } from './object-lists.js';
+import { createObject, homeResources, noResource, objectCall, type Target } from './objects.js';
 
 export function byModelV1(operation: string) {
   return async (call: ProxyCall): Promise<void> => {

@@ -17,11 +17,13 @@ import { sha256 } from '../../../support/services.js';
 let t: AgentsKit;
 let ada: AgentsClient;
 let bob: AgentsClient;
+let eventCode: string;
 
 beforeAll(async () => {
   t = await startAgentsKit();
   ada = agentsClient(t.kit, t.keys.ada);
   bob = agentsClient(t.kit, t.keys.bob);
+  eventCode = (await t.kit.call('events.list', {}))[0]!.code;
 });
 afterAll(() => t?.stop());
 
@@ -141,7 +143,8 @@ describe('classic agents, end to end', () => {
     expect(r.status).toBe(200);
     const got = t.emu.received.at(-1);
     expect(got?.query.getAll('api-version')).toEqual(['2025-05-15-preview']);
-    expect(got?.query.get('limit')).toBe('5');
+    // Lists are read upstream in large pages (the kit filters them down to the caller's).
+    expect(got?.query.get('limit')).toBe('100');
   });
 });
 
@@ -234,6 +237,31 @@ describe('two attendees: every ownable type is its creator’s alone', () => {
       expect(r.status, path).toBe(400);
       expect(t.emu.received.length, path).toBe(before);
     }
+  });
+
+  it('lists page past other attendees’ objects, with cursors that are the caller’s own', async () => {
+    const carolApiKey = (await t.kit.register(eventCode, { name: 'Carol' })).body.apiKey as string;
+    const carol = agentsClient(t.kit, carolApiKey);
+    const mine: string[] = [];
+    for (let i = 0; i < 3; i++) mine.push((await carol.threads.create()).id);
+    // 25 newer threads of Bob's bury Carol's under several upstream pages (the emulator pages by 10).
+    for (let i = 0; i < 25; i++) await bob.threads.create();
+    const listed = await all(carol.threads.list());
+    expect(listed.map((x) => x.id).sort()).toEqual([...mine].sort());
+    // Small client pages (the SDK reads only the first; REST clients follow `last_id`): each thread once, in order.
+    const seen: string[] = [];
+    let after = '';
+    for (let i = 0; i < 5; i++) {
+      const r = await fetch(`${t.kit.apiBase}/threads?limit=2${after ? `&after=${after}` : ''}`, {
+        headers: { 'api-key': carolApiKey },
+      });
+      const page = (await r.json()) as { data: Array<{ id: string }>; has_more: boolean; last_id: string | null };
+      seen.push(...page.data.map((x) => x.id));
+      if (page.last_id) expect(mine).toContain(page.last_id);
+      if (!page.has_more) break;
+      after = page.last_id ?? '';
+    }
+    expect(seen).toEqual([...mine].reverse());
   });
 
   it('a delete forgets the record; the object is then nobody’s', async () => {
