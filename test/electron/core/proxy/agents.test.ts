@@ -280,3 +280,44 @@ describe('two attendees: every ownable type is its creator’s alone', () => {
     expect(new Set(mine.map((o) => o.attendeeId)).size).toBe(1);
   });
 });
+
+describe('objects the organizer shares, and objects the kit never saw', () => {
+  let sharedId: string;
+  let strayId: string;
+
+  beforeAll(async () => {
+    // Built straight on the project, as an organizer would, not through the kit.
+    const make = async (name: string) => {
+      const r = await fetch(`${t.emu.url}/api/projects/p1/assistants?api-version=v1`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o', name }),
+      });
+      return ((await r.json()) as { id: string }).id;
+    };
+    sharedId = await make('workshop helper');
+    strayId = await make('not shared');
+    await t.kit.call('resources.update', { id: t.foundryResourceId, sharedObjects: [sharedId] });
+  });
+
+  it('a shared object is listed, readable and usable by every attendee', async () => {
+    expect((await all(bob.listAgents())).map((a) => a.id)).toContain(sharedId);
+    expect((await ada.getAgent(sharedId)).name).toBe('workshop helper');
+    const thread = await bob.threads.create();
+    const run = await bob.runs.createAndPoll(thread.id, sharedId, { pollingOptions: { intervalInMs: 10 } });
+    expect(run.status).toBe('completed');
+  });
+
+  it('…and changed or deleted by none (403 forbidden)', async () => {
+    expect(await refusal(bob.deleteAgent(sharedId))).toEqual({ status: 403, code: 'forbidden' });
+    expect(await refusal(ada.updateAgent(sharedId, { name: 'mine' }))).toEqual({ status: 403, code: 'forbidden' });
+    expect((await ada.getAgent(sharedId)).name).toBe('workshop helper');
+  });
+
+  it('an object the kit never saw created is nobody’s', async () => {
+    expect(await refusal(ada.getAgent(strayId))).toEqual({ status: 404, code: 'not_found' });
+    expect((await all(ada.listAgents())).map((a) => a.id)).not.toContain(strayId);
+    const thread = await ada.threads.create();
+    expect(await refusal(ada.runs.create(thread.id, strayId))).toEqual({ status: 404, code: 'not_found' });
+  });
+});
