@@ -91,7 +91,8 @@ async function mcp(call: ProxyCall): Promise<void> {
   await forward(call, {
     deployment: name,
     candidates: candidates.slice(0, 1), // a session lives on one server
-    build: (r) => ({ url: urlFor(r), body }),
+    // A GET is the server's own event stream: it may rightly stay quiet for minutes.
+    build: (r) => ({ url: urlFor(r), body, ...(method === 'GET' ? { idleTimeoutMs: 0 } : {}) }),
     respond: (r, status, headers) =>
       method === 'GET' && status < 300 && String(headers['content-type'] ?? '').includes('text/event-stream')
         ? endpointRewriter(urlFor(r), call.deps.upstream.base(r), `/api/v1${prefix}`)

@@ -5,7 +5,8 @@
  * resumption headers passed, the attendee's key swapped for the server's
  * credential, and paths that cannot leave the configured server URL.
  */
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -141,5 +142,35 @@ describe('MCP through the kit', () => {
     expect(mcpUrl('http://h:1/srv', '', '')).toBe('http://h:1/srv');
     expect(() => mcpUrl('http://h:1/srv', '/../admin', '')).toThrow();
     expect(() => mcpUrl('http://h:1/srv', '@evil.example/x', '')).toThrow();
+  });
+
+  it('a quiet server event stream (GET) is not cut by the kit’s idle timeout', async () => {
+    const quiet = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(': open\n\n');
+      setTimeout(() => res.end('event: message\ndata: {"late":true}\n\n'), 2500);
+    });
+    await new Promise<void>((ok) => quiet.listen(0, '127.0.0.1', ok));
+    const strict = await startKit({ timeouts: { idleMs: 200 } });
+    try {
+      const r = await strict.call('resources.create', {
+        name: 'Quiet',
+        kind: 'mcp',
+        endpoint: `http://127.0.0.1:${(quiet.address() as AddressInfo).port}/mcp`,
+        deployment: 'quiet',
+        auth: { type: 'none' },
+        enabled: true,
+      });
+      const ev = await strict.call('events.create', eventInput([r.id]));
+      const key = (await strict.register(ev.code)).body.apiKey as string;
+      const res = await fetch(`${strict.apiBase}/mcp/quiet`, {
+        headers: { 'api-key': key, accept: 'text/event-stream' },
+      });
+      expect(await res.text()).toContain('{"late":true}');
+    } finally {
+      await strict.stop();
+      quiet.closeAllConnections();
+      quiet.close();
+    }
   });
 });
