@@ -17,6 +17,10 @@ const usage = `Usage: ai-proxy-kit serve [options]
   --admin-port <n>     organizer console and admin API, on 127.0.0.1 only (default 8001)
   --data-dir <dir>     where the event store lives (default ${defaultDataDir()})
   --no-demo            do not create the demo event in an empty store
+  --https-port <n>     also serve the LAN over HTTPS on this port (off by default; e.g. 8443), with a
+                       certificate from the kit's own local CA (kept in <data-dir>/tls/ca.pem)
+  --tls-cert <file>    with --https-port: your own certificate (PEM) instead of the local CA
+  --tls-key <file>     with --https-port: the private key (PEM) of --tls-cert
 `;
 
 export function parseServeArgs(argv: string[]) {
@@ -29,6 +33,9 @@ export function parseServeArgs(argv: string[]) {
       'admin-port': { type: 'string', default: '8001' },
       'data-dir': { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
+      'https-port': { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -46,6 +53,24 @@ export function parseServeArgs(argv: string[]) {
     adminPort: port('admin-port', values['admin-port']),
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
+    ...httpsArgs(values['https-port'], values['tls-cert'], values['tls-key'], port),
+  };
+}
+
+function httpsArgs(
+  httpsPort: string | undefined,
+  cert: string | undefined,
+  key: string | undefined,
+  port: (name: string, v: string) => number,
+) {
+  if (httpsPort === undefined) {
+    if (cert || key) throw new Error('--tls-cert and --tls-key need --https-port');
+    return {};
+  }
+  if (Boolean(cert) !== Boolean(key)) throw new Error('--tls-cert and --tls-key go together');
+  return {
+    httpsPort: port('https-port', httpsPort),
+    ...(cert && key ? { tlsCertFile: cert, tlsKeyFile: key } : {}),
   };
 }
 
@@ -54,6 +79,8 @@ export function startupBanner(kit: Kit): string {
   const now = Date.now();
   const lines = ['AI Proxy Kit is running.', '', 'Attendees (SDK endpoint):'];
   for (const u of info.lanUrls) lines.push(`  ${u}/api/v1`);
+  for (const u of info.lanHttpsUrls ?? []) lines.push(`  ${u}/api/v1`);
+  if (info.caFile) lines.push(`  (HTTPS certificate authority, offered on the join pages: ${info.caFile})`);
   const live = kit.store.data.events.filter((e) => e.enabled && Date.parse(e.endsAt) > now);
   if (live.length) {
     lines.push('', 'Join pages (put one on the projector):');

@@ -112,6 +112,11 @@ export interface KitInfo {
   port: number;
   adminPort: number;
   dataDir: string;
+  /** Set when the HTTPS LAN listener is on. */
+  httpsPort?: number;
+  lanHttpsUrls?: string[];
+  /** The kit's local CA certificate file, for the organizer to hand out or install. */
+  caFile?: string;
 }
 
 export interface ResourceTestResult {

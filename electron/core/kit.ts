@@ -7,13 +7,15 @@
 
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { KitInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
 import { adminToken } from './config.js';
+import { lanTls, secureEndpoint } from './lan/https.js';
 import type { RateLimitOptions } from './lan/rate-limit.js';
-import { createLanServer } from './lan/server.js';
+import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from './lan/server.js';
 import { lanBaseUrls } from './net/addresses.js';
 import { startPlayground } from './playground/server.js';
 import { createProxy } from './proxy/proxy.js';
@@ -49,6 +51,11 @@ export interface KitOptions {
   headersTimeoutMs?: number;
   /** Registrations allowed per client address per window on `/join` (default 10 per 10 minutes). */
   registrationLimit?: RateLimitOptions;
+  /** An HTTPS LAN listener next to the HTTP one on this port (0 = any free port); off when undefined. */
+  httpsPort?: number;
+  /** The organizer's own certificate and key (PEM files) for HTTPS, instead of the kit's local CA. */
+  tlsCertFile?: string;
+  tlsKeyFile?: string;
 }
 
 export interface Kit {
@@ -60,10 +67,14 @@ export interface Kit {
   /** `http://127.0.0.1:<port>`: the LAN listener as seen from this machine. */
   readonly localUrl: string;
   readonly adminUrl: string;
+  /** `https://127.0.0.1:<https port>` when the HTTPS listener is on. */
+  readonly localHttpsUrl?: string;
+  /** The local CA certificate attendees trust for HTTPS (absent with the organizer's own certificate). */
+  readonly caPem?: string;
   close(): Promise<void>;
 }
 
-function listen(server: Server, port: number, host: string): Promise<number> {
+function listen(server: Server | HttpsServer, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -73,7 +84,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-function closeServer(server: Server): Promise<void> {
+function closeServer(server: Server | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeAllConnections();
@@ -110,9 +121,25 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   let port = 0;
   let adminPort = 0;
   let lanUrls: string[] = [];
-  const info = (): KitInfo => ({ version: opts.version ?? '0.0.0', lanUrls, port, adminPort, dataDir: opts.dataDir });
+  let httpsPort = 0;
+  let lanHttpsUrls: string[] = [];
+  const tls = await lanTls({
+    dataDir: opts.dataDir,
+    httpsPort: opts.httpsPort,
+    host,
+    certFile: opts.tlsCertFile,
+    keyFile: opts.tlsKeyFile,
+  });
+  const info = (): KitInfo => ({
+    version: opts.version ?? '0.0.0',
+    lanUrls,
+    port,
+    adminPort,
+    dataDir: opts.dataDir,
+    ...(tls ? { httpsPort, lanHttpsUrls, ...(tls.caFile ? { caFile: tls.caFile } : {}) } : {}),
+  });
 
-  const lan = createLanServer({
+  const lanDeps: LanDeps = {
     store,
     proxy,
     now,
@@ -123,18 +150,30 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       return `${ok ? `${secure ? 'https' : 'http'}://${hostHeader}` : lanUrls[0]}/api/v1`;
     },
     registrationLimit: opts.registrationLimit,
-  });
+    ...(tls
+      ? {
+          secureEndpointFor: (hostHeader) => secureEndpoint(hostHeader, httpsPort, lanHttpsUrls[0] ?? ''),
+          caPem: tls.caPem,
+        }
+      : {}),
+  };
+  const lanHandle = lanHandler(lanDeps);
+  const lan = createLanServer(lanDeps, lanHandle);
+  const lanSecure = tls ? createLanHttpsServer(lanDeps, tls, lanHandle) : undefined;
   const handlers = createAdminService({ store, feed, upstream, now, info });
   const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });
 
   try {
     port = await listen(lan, opts.port ?? 8000, host);
     adminPort = await listen(admin, opts.adminPort ?? 8001, '127.0.0.1');
+    if (lanSecure) httpsPort = await listen(lanSecure, opts.httpsPort ?? 8443, host);
   } catch (e) {
-    await Promise.all([closeServer(lan), closeServer(admin), playground.close(), upstream.close()]);
+    const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
+    await Promise.all([...servers.map(closeServer), playground.close(), upstream.close()]);
     throw e;
   }
   lanUrls = lanBaseUrls(host, port);
+  if (lanSecure) lanHttpsUrls = lanBaseUrls(host, httpsPort, 'https');
 
   return {
     store,
@@ -144,9 +183,11 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     info,
     localUrl: `http://127.0.0.1:${port}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
+    ...(lanSecure ? { localHttpsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
+    ...(tls?.caPem ? { caPem: tls.caPem } : {}),
     async close() {
       feed.close();
-      await Promise.all([closeServer(lan), closeServer(admin)]);
+      await Promise.all([closeServer(lan), closeServer(admin), ...(lanSecure ? [closeServer(lanSecure)] : [])]);
       await Promise.all([playground.close(), upstream.close()]);
       await ledger.close();
       await store.persist();

@@ -70,8 +70,8 @@ describe('join page on a phone', () => {
     await page.getByRole('button', { name: 'Copy key' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 
-    await page.getByRole('tab', { name: 'JavaScript · openai' }).click();
-    expect(await page.getByRole('tab', { name: 'JavaScript · openai' }).getAttribute('aria-selected')).toBe('true');
+    await page.getByRole('tab', { name: 'JavaScript', exact: true }).click();
+    expect(await page.getByRole('tab', { name: 'JavaScript', exact: true }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('button', { name: 'Copy sample' }).click();
     await expect.poll(() => page.locator('#copy-sample').textContent()).toBe('Copied ✓');
     const sample = await page.evaluate(() => navigator.clipboard.readText());
@@ -174,6 +174,23 @@ describe('join page on a phone', () => {
     await page.getByRole('tab', { name: 'curl' }).click();
     expect(await page.locator('#sample-code').textContent()).toContain(`api-key: ${card!.apiKey}`);
     await screenshot(page, 'join-8-claimed-card');
+    await context.close();
+  });
+
+  it('with HTTPS on, hands out the HTTPS endpoint and offers the CA certificate', async () => {
+    kit = await startKit({ httpsPort: 0 });
+    const e = await playgroundEvent();
+    const context = await phoneContext(browser, kit.localUrl);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    expect(await page.locator('#endpoint').textContent()).toBe(`${kit.localHttpsUrl}/api/v1`);
+    const link = page.getByRole('link', { name: "Download the kit's CA certificate" });
+    expect(await link.getAttribute('href')).toBe('/join/ca.pem');
+    await page.getByRole('tab', { name: 'Python', exact: true }).click();
+    expect(await page.locator('#sample-code').textContent()).toContain('SSL_CERT_FILE');
+    await screenshot(page, 'join-9-https');
     await context.close();
   });
 });

@@ -42,7 +42,7 @@ function pyOpenAI(ctx: SampleContext, model: string): Sample {
     : '';
   return {
     id: 'python-openai',
-    label: 'Python · openai',
+    label: 'Python',
     filename: 'chat_openai.py',
     run: 'pip install openai && python chat_openai.py',
     code: `import os
@@ -70,7 +70,7 @@ function pyInference(ctx: SampleContext, model: string): Sample {
     : '';
   return {
     id: 'python-inference',
-    label: 'Python · azure-ai-inference',
+    label: 'Python · Inference',
     filename: 'chat_inference.py',
     run: 'pip install azure-ai-inference && python chat_inference.py',
     code: `import os
@@ -96,7 +96,7 @@ print(response.choices[0].message.content)
 function jsOpenAI(ctx: SampleContext, model: string): Sample {
   return {
     id: 'js-openai',
-    label: 'JavaScript · openai',
+    label: 'JavaScript',
     filename: 'chat.mjs',
     run: ctx.localCa
       ? `npm install openai && NODE_EXTRA_CA_CERTS=${CA_FILE_NAME} node chat.mjs`
@@ -124,7 +124,7 @@ function jsInference(ctx: SampleContext, model: string): Sample {
     : `// The kit is on plain http here, and Azure SDKs refuse to send a key over http unless told to:\n// allowInsecureConnection is safe on the venue LAN only because the key is short-lived.\nconst client = ModelClient(endpoint, new AzureKeyCredential(key), { allowInsecureConnection: true });`;
   return {
     id: 'js-inference',
-    label: 'JavaScript · @azure-rest/ai-inference',
+    label: 'JS · Inference',
     filename: 'chat_inference.mjs',
     run: `npm install @azure-rest/ai-inference @azure/core-auth && ${ctx.localCa ? `NODE_EXTRA_CA_CERTS=${CA_FILE_NAME} ` : ''}node chat_inference.mjs`,
     code: `import ModelClient, { isUnexpected } from '@azure-rest/ai-inference';
@@ -149,7 +149,7 @@ function csharp(ctx: SampleContext, model: string): Sample {
     : '';
   return {
     id: 'csharp',
-    label: 'C# · Azure.AI.OpenAI',
+    label: 'C#',
     filename: 'Program.cs',
     run: 'dotnet new console && dotnet add package Azure.AI.OpenAI && dotnet run',
     code: `using System.ClientModel;
@@ -186,7 +186,7 @@ function curl(ctx: SampleContext, model: string): Sample {
 function mcp(ctx: SampleContext, server: string): Sample {
   return {
     id: 'mcp',
-    label: 'MCP client (JavaScript)',
+    label: 'MCP',
     filename: 'mcp.mjs',
     run: `npm install @modelcontextprotocol/sdk && ${ctx.localCa ? `NODE_EXTRA_CA_CERTS=${CA_FILE_NAME} ` : ''}node mcp.mjs`,
     code: `import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -205,10 +205,11 @@ await client.close();
   };
 }
 
-/** The samples that make sense for this event, the JavaScript openai one included whenever there is a chat model. */
+/** The samples that make sense for this event's deployments. */
 export function buildSamples(ctx: SampleContext): Sample[] {
   const chat = first(ctx, chatKinds);
-  const inference = first(ctx, new Set(['azure-inference']));
+  // The inference route serves chat models of every kind, an azure-inference one first.
+  const inference = first(ctx, new Set(['azure-inference'])) ?? chat;
   const mcpServer = first(ctx, new Set(['mcp']));
   const out: Sample[] = [];
   if (chat) out.push(pyOpenAI(ctx, chat), jsOpenAI(ctx, chat));

@@ -1,0 +1,133 @@
+/**
+ * The kit's own certificate authority, for HTTPS on a venue LAN where no
+ * public certificate can name a laptop's Wi-Fi address. The CA (ECDSA P-256)
+ * is made once and kept in `<data dir>/tls/` (key mode 0600), so attendees
+ * who trusted it yesterday still trust it today; the server certificate is
+ * issued afresh at each start for the addresses the kit has right now. Built
+ * with @peculiar/x509 on WebCrypto: no hand-written ASN.1. Python 3.13's
+ * strict verification wants the key identifiers and a critical
+ * basicConstraints, so they are all set.
+ */
+import { randomBytes, webcrypto } from 'node:crypto';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import * as x509 from '@peculiar/x509';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
+const DAY = 86_400_000;
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** The CA certificate attendees should trust; absent for the organizer's own certificate. */
+  caPem?: string;
+  /** Where the CA certificate is on disk, to tell the organizer. */
+  caFile?: string;
+}
+
+interface LocalCa {
+  cert: x509.X509Certificate;
+  key: CryptoKey;
+  pem: string;
+  file: string;
+}
+
+const serial = () => {
+  const b = randomBytes(16);
+  b[0] = (b[0] ?? 0) & 0x7f; // a positive INTEGER
+  return b.toString('hex');
+};
+
+async function keyPem(key: CryptoKey): Promise<string> {
+  return x509.PemConverter.encode(await subtle.exportKey('pkcs8', key), 'PRIVATE KEY');
+}
+
+async function createCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
+  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: serial(),
+    name: `CN=AI Proxy Kit local CA (${hostname().replace(/[,=+<>#;"\\]/g, '')}), O=AI Proxy Kit`,
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(now + 5 * 365 * DAY),
+    signingAlgorithm: alg,
+    keys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+    ],
+  });
+  return { cert, keys };
+}
+
+/** Reads the CA from `<dataDir>/tls/`, or makes one and keeps it there. */
+export async function loadOrCreateCa(dataDir: string): Promise<LocalCa> {
+  const dir = join(dataDir, 'tls');
+  const certFile = join(dir, 'ca.pem');
+  const keyFile = join(dir, 'ca-key.pem');
+  try {
+    const [pem, keyText] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+    const cert = new x509.X509Certificate(pem);
+    if (cert.notAfter.getTime() > Date.now() + 30 * DAY) {
+      const key = await subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyText), alg, true, ['sign']);
+      return { cert, key, pem: cert.toString('pem'), file: certFile };
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  const { cert, keys } = await createCa();
+  await mkdir(dir, { recursive: true });
+  await writeFile(keyFile, await keyPem(keys.privateKey), { mode: 0o600 });
+  await chmod(keyFile, 0o600);
+  const pem = cert.toString('pem');
+  await writeFile(certFile, `${pem}\n`);
+  return { cert, key: keys.privateKey, pem, file: certFile };
+}
+
+/** A server certificate from the local CA for these names (IPv4 addresses and DNS names). */
+export async function issueServerCert(ca: LocalCa, names: { ips: string[]; dns: string[] }): Promise<TlsMaterial> {
+  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const now = Date.now();
+  const cert = await x509.X509CertificateGenerator.create({
+    serialNumber: serial(),
+    subject: 'CN=AI Proxy Kit',
+    issuer: ca.cert.subject,
+    // Apple platforms refuse server certificates valid for more than 398 days.
+    notBefore: new Date(now - DAY),
+    notAfter: new Date(Math.min(now + 390 * DAY, ca.cert.notAfter.getTime())),
+    signingAlgorithm: alg,
+    publicKey: keys.publicKey,
+    signingKey: ca.key,
+    extensions: [
+      new x509.BasicConstraintsExtension(false, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+      new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+      new x509.SubjectAlternativeNameExtension([
+        ...[...new Set(names.dns)].map((value) => ({ type: 'dns' as const, value })),
+        ...[...new Set(names.ips)].map((value) => ({ type: 'ip' as const, value })),
+      ]),
+      await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
+      await x509.AuthorityKeyIdentifierExtension.create(ca.cert),
+    ],
+  });
+  return { cert: cert.toString('pem'), key: await keyPem(keys.privateKey), caPem: ca.pem, caFile: ca.file };
+}
+
+/** The names this machine answers to on the LAN: every address given, loopback, and its host names. */
+export function serverNames(ips: string[]): { ips: string[]; dns: string[] } {
+  const host = hostname().toLowerCase();
+  const dns = ['localhost'];
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host)) dns.push(host, ...(host.includes('.') ? [] : [`${host}.local`]));
+  return { ips: ['127.0.0.1', ...ips], dns };
+}
+
+/** The organizer's own certificate and key files (PEM). */
+export async function organizerTls(certFile: string, keyFile: string): Promise<TlsMaterial> {
+  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  return { cert, key };
+}
