@@ -8,15 +8,21 @@
  * strict verification wants the key identifiers and a critical
  * basicConstraints, so they are all set.
  */
+
+import type { webcrypto as WebCrypto } from 'node:crypto';
 import { randomBytes, webcrypto } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
 
-x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+// The build has no DOM typings; the library wants the WebCrypto object Node provides.
+x509.cryptoProvider.set(webcrypto as never);
 
-const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+type CryptoKey = WebCrypto.CryptoKey;
+type CryptoKeyPair = WebCrypto.CryptoKeyPair;
+
+const subtle = webcrypto.subtle;
 const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };
 const DAY = 86_400_000;
 
