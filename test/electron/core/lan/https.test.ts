@@ -8,6 +8,7 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,11 +108,16 @@ describe('HTTPS with the kit CA', () => {
   });
 
   it('keeps the same CA across restarts of the same data dir', async () => {
-    const again = await startKit({ httpsPort: 0, dataDir: kit.dataDir });
+    const data = await mkdtemp(join(tmpdir(), 'kit-ca-'));
     try {
-      expect(again.caPem).toBe(kit.caPem);
-    } finally {
+      const first = await startKit({ httpsPort: 0, dataDir: data });
+      const pem = first.caPem;
+      await first.stop();
+      const again = await startKit({ httpsPort: 0, dataDir: data });
+      expect(again.caPem).toBe(pem);
       await again.stop();
+    } finally {
+      await rm(data, { recursive: true, force: true });
     }
   });
 });
