@@ -52,6 +52,8 @@ export const contract = {
   'events.remove': method<typeof schemas.byId, { ok: true }>(schemas.byId),
   'attendees.list': method<typeof schemas.byEvent, AttendeeView[]>(schemas.byEvent),
   'attendees.issue': method<typeof schemas.issue, IssuedKey[]>(schemas.issue),
+  /** Issues `count` keys and returns a printable page of key cards (A4 or Letter, 8 a sheet); keys shown once. */
+  'attendees.cards': method<typeof schemas.cards, { html: string; keys: IssuedKey[]; sheets: number }>(schemas.cards),
   'attendees.revoke': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'attendees.restore': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'usage.report': method<typeof schemas.usage, UsageReport>(schemas.usage),

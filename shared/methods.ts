@@ -17,6 +17,7 @@ export const methodNames = [
   'events.remove',
   'attendees.list',
   'attendees.issue',
+  'attendees.cards',
   'attendees.revoke',
   'attendees.restore',
   'usage.report',

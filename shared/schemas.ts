@@ -115,6 +115,9 @@ export const schemas = {
   byEvent: z.object({ eventId: id }).strict(),
   byAttendee: z.object({ attendeeId: id }).strict(),
   issue: z.object({ eventId: id, count: z.number().int().min(1).max(500) }).strict(),
+  cards: z
+    .object({ eventId: id, count: z.number().int().min(1).max(500), paper: z.enum(['a4', 'letter']).default('a4') })
+    .strict(),
   usage: z
     .object({
       eventId: id,

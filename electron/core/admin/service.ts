@@ -4,10 +4,11 @@
  * then call `handlers[method](parsed)`; nothing here knows about transports.
  */
 import type { MethodName, Output, ParsedInput } from '../../../shared/contract.js';
-import type { KitEvent, KitInfo, Resource } from '../../../shared/types.js';
+import type { IssuedKey, KitEvent, KitInfo, Resource } from '../../../shared/types.js';
 import { hashKey, keyHint, newApiKey, newEventCode, newId } from '../auth/keys.js';
 import { dayIn } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
+import { CARDS_PER_SHEET, keyCardsHtml } from '../lan/key-cards.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { KitStore } from '../store/store.js';
@@ -70,6 +71,30 @@ export function createAdminService(deps: AdminDeps): Handlers {
     if (kind === 'playground') return 'builtin:playground';
     if (!endpoint) throw new KitError('invalid_input', `endpoint: a ${kind} resource needs an endpoint URL.`);
     return endpoint;
+  }
+
+  async function issueKeys(event: KitEvent, count: number): Promise<IssuedKey[]> {
+    const createdAt = new Date(now()).toISOString();
+    const keys = Array.from({ length: count }, () => ({ id: newId('att'), apiKey: newApiKey() }));
+    await store.mutate((d) => {
+      for (const k of keys) {
+        d.attendees.push({
+          id: k.id,
+          eventId: event.id,
+          keyHash: hashKey(k.apiKey),
+          keyHint: keyHint(k.apiKey),
+          revoked: false,
+          issued: true,
+          createdAt,
+        });
+      }
+    });
+    // The key rides in the URL fragment, which browsers never send to a server (or its logs).
+    return keys.map((k) => ({
+      attendeeId: k.id,
+      apiKey: k.apiKey,
+      claimUrl: `${joinBase()}/join/${event.code}#key=${encodeURIComponent(k.apiKey)}`,
+    }));
   }
 
   return {
@@ -157,29 +182,18 @@ export function createAdminService(deps: AdminDeps): Handlers {
       const today = usageToday(event);
       return store.attendeesOf(eventId).map((a) => attendeeView(a, today));
     },
-    'attendees.issue': async ({ eventId, count }) => {
+    'attendees.issue': async ({ eventId, count }) => issueKeys(eventOr404(eventId), count),
+    'attendees.cards': async ({ eventId, count, paper }) => {
       const event = eventOr404(eventId);
-      const createdAt = new Date(now()).toISOString();
-      const keys = Array.from({ length: count }, () => ({ id: newId('att'), apiKey: newApiKey() }));
-      await store.mutate((d) => {
-        for (const k of keys) {
-          d.attendees.push({
-            id: k.id,
-            eventId,
-            keyHash: hashKey(k.apiKey),
-            keyHint: keyHint(k.apiKey),
-            revoked: false,
-            issued: true,
-            createdAt,
-          });
-        }
+      const keys = await issueKeys(event, count);
+      const html = await keyCardsHtml({
+        event,
+        keys,
+        paper,
+        endpoint: `${joinBase()}/api/v1`,
+        joinUrl: `${joinBase()}/join/${event.code}`,
       });
-      // The key rides in the URL fragment, which browsers never send to a server (or its logs).
-      return keys.map((k) => ({
-        attendeeId: k.id,
-        apiKey: k.apiKey,
-        claimUrl: `${joinBase()}/join/${event.code}#key=${encodeURIComponent(k.apiKey)}`,
-      }));
+      return { html, keys, sheets: Math.ceil(keys.length / CARDS_PER_SHEET) };
     },
     'attendees.revoke': async ({ attendeeId }) => {
       attendeeOr404(attendeeId);
