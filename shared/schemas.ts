@@ -92,6 +92,13 @@ const eventFields = {
   dailyTokenBudget: wholeCount.optional(),
   capacity: z.number().int().min(1).max(100_000).optional(),
   joinPassword: z.string().max(200).optional(),
+  sharedCode: z
+    .string()
+    .trim()
+    .min(4)
+    .max(64)
+    .regex(/^[A-Za-z0-9_.~-]+$/, 'letters, digits and . _ ~ -')
+    .optional(),
   resourceIds: z.array(id).max(200),
   enabled: z.boolean(),
 };

@@ -67,6 +67,8 @@ export interface KitEvent {
   dailyTokenBudget?: number;
   capacity?: number;
   joinPassword?: string;
+  /** Enables Azure AI Proxy-style keys `<event code>@<shared code>/<email>`, usable without registering. */
+  sharedCode?: string;
   resourceIds: string[];
   enabled: boolean;
   createdAt: string;

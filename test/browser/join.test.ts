@@ -194,3 +194,30 @@ describe('join page on a phone', () => {
     await context.close();
   });
 });
+
+describe('shared code on the join page', () => {
+  it('builds the <event>@<code>/<email> key, checks it, and keeps it', async () => {
+    kit = await startKit();
+    const e = await playgroundEvent({ code: 'hack-lyon', sharedCode: 'tulip2026' });
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await page.getByText('Got a shared code from the organizer?').click();
+    await page.getByLabel('Shared code').fill('tulip2025');
+    await page.getByLabel('Your email').fill('ada@example.com');
+    await page.getByRole('button', { name: 'Use the shared code' }).click();
+    await expect
+      .poll(() => page.locator('#shared-error').textContent())
+      .toBe('That shared code is not right for this event.');
+    await screenshot(page, 'join-10-shared-code-wrong');
+    await page.getByLabel('Shared code').fill('tulip2026');
+    await page.getByRole('button', { name: 'Use the shared code' }).click();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    expect(await page.locator('#key').textContent()).toBe('hack-lyon@tulip2026/ada@example.com');
+    expect(await page.locator('#hello').textContent()).toBe('Welcome, ada@example.com!');
+    await page.reload();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    expect(await page.locator('#key').textContent()).toBe('hack-lyon@tulip2026/ada@example.com');
+    await context.close();
+  });
+});

@@ -9,6 +9,7 @@ import { KitError } from '../errors.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { KitStore } from '../store/store.js';
 import { hashKey, sameHash } from './keys.js';
+import { sharedCodeAttendee } from './shared-code.js';
 import { assertEventOpen } from './time-window.js';
 
 export interface Caller {
@@ -62,7 +63,7 @@ export function authenticate(
     );
   }
   const hash = hashKey(key);
-  const attendee = store.attendeeByKeyHash(hash);
+  const attendee = store.attendeeByKeyHash(hash) ?? sharedCodeAttendee(store, key, hash, now);
   if (!attendee || !sameHash(hash, attendee.keyHash)) {
     throw new KitError('invalid_api_key', 'This API key is not known to this kit. Check it on your registration page.');
   }

@@ -75,7 +75,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 [role=tab][aria-selected=true]{background:var(--accent);border-color:var(--accent);color:var(--accent-ink)}
 pre code{padding:0;background:none;word-break:normal;font:inherit}
 pre{background:var(--code);border-radius:10px;padding:.7rem;overflow-x:auto;font:.78rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:.5rem 0;max-height:24rem}
-#error{color:var(--bad);font-weight:600;min-height:1.2em}
+#error,.error{color:var(--bad);font-weight:600;min-height:1.2em}
+summary{cursor:pointer;font-weight:600;margin-top:.8rem;min-height:44px;display:flex;align-items:center}
 .qr{display:flex;gap:1rem;align-items:center}
 .qr svg{width:7.5rem;height:7.5rem;flex:none;background:#fff;border-radius:8px}
 a{color:var(--accent)}
@@ -129,6 +130,17 @@ ${event.joinPassword ? '<label for="password">Join password</label><input id="pa
 <p class="muted">Your key stays on this device. ${esc(caps.join(' · '))}.</p>
 </form>
 <p id="closed" hidden>Registration is closed: this event has ended.</p>
+${
+  event.sharedCode
+    ? `<details id="shared"><summary>Got a shared code from the organizer?</summary>
+<form id="shared-form" novalidate>
+<label for="shared-code">Shared code</label><input id="shared-code" name="sharedCode" autocomplete="off" autocapitalize="off" required>
+<label for="identity">Your email</label><input id="identity" name="identity" type="email" autocomplete="email" autocapitalize="off" required>
+<button id="shared-button" type="submit">Use the shared code</button>
+<p id="shared-error" class="error" role="alert"></p>
+</form></details>`
+    : ''
+}
 </section>
 
 <section id="mine" class="card" aria-labelledby="hello" tabindex="-1" hidden>

@@ -169,6 +169,26 @@ export const joinScript = String.raw`
       .then(function () { button.disabled = false; button.textContent = 'Register'; });
   });
 
+  // Azure AI Proxy-style shared code: the key is <event code>@<shared code>/<email>; "my usage" checks it.
+  var sharedForm = $('shared-form');
+  if (sharedForm) sharedForm.addEventListener('submit', function (e) {
+    e.preventDefault();
+    var f = new FormData(e.target), err = $('shared-error');
+    var shared = String(f.get('sharedCode') || '').trim(), who = String(f.get('identity') || '').trim();
+    err.textContent = '';
+    if (!shared || !who || /[\s/]/.test(who)) { err.textContent = 'Enter the shared code and your email (no spaces).'; return; }
+    var key = data.code + '@' + shared + '/' + who;
+    fetch(location.pathname.replace(/\/$/, '') + '/usage', { headers: { 'api-key': key }, cache: 'no-store' })
+      .then(function (r) {
+        if (!r.ok) { err.textContent = r.status === 401 ? 'That shared code is not right for this event.' : 'The kit refused it (' + r.status + ').'; return; }
+        var s = { apiKey: key, name: who };
+        localStorage.setItem(storeKey, JSON.stringify(s));
+        showKey(s);
+        say('Your key is on the screen.');
+      })
+      .catch(function () { err.textContent = 'Could not reach the kit. Are you on the event Wi-Fi?'; });
+  });
+
   document.addEventListener('click', function (e) {
     var t = e.target.closest ? e.target.closest('button') : null;
     if (!t || !current) return;

@@ -9,6 +9,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { presentedKey } from '../auth/attendee-auth.js';
 import { hashKey, sameHash } from '../auth/keys.js';
+import { sharedCodeAttendee } from '../auth/shared-code.js';
 import { dayIn, nextMidnight } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import type { KitStore } from '../store/store.js';
@@ -33,7 +34,7 @@ export function myUsage(store: KitStore, code: string, headers: IncomingHttpHead
   const key = presentedKey(headers);
   if (!key) throw new KitError('missing_api_key', 'Send your key in the "api-key" header to read your usage.');
   const hash = hashKey(key);
-  const attendee = store.attendeeByKeyHash(hash);
+  const attendee = store.attendeeByKeyHash(hash) ?? sharedCodeAttendee(store, key, hash, now);
   const event = store.eventByCode(code);
   if (!attendee || !sameHash(hash, attendee.keyHash) || !event || attendee.eventId !== event.id) {
     throw new KitError('invalid_api_key', 'This key is not a key of this event.');
