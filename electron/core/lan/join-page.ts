@@ -76,7 +76,8 @@ code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:
 pre code{padding:0;background:none;word-break:normal;font:inherit}
 pre{background:var(--code);border-radius:10px;padding:.7rem;overflow-x:auto;font:.78rem/1.45 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;margin:.5rem 0;max-height:24rem}
 #error,.error{color:var(--bad);font-weight:600;min-height:1.2em}
-summary{cursor:pointer;font-weight:600;margin-top:.8rem;min-height:44px;display:flex;align-items:center}
+summary{cursor:pointer;font-weight:600;margin-top:.8rem;padding:.6rem 0}
+details button{margin-top:.8rem}
 .qr{display:flex;gap:1rem;align-items:center}
 .qr svg{width:7.5rem;height:7.5rem;flex:none;background:#fff;border-radius:8px}
 a{color:var(--accent)}
