@@ -3,9 +3,11 @@
  * `file_ids`, `vector_store_ids`, `previous_response_id`, `conversation`,
  * attachments, an `agent` reference…) must be their own or shared; anything
  * else is `not_found` before the request leaves. The walk is bounded in
- * depth and breadth so a hostile body cannot make it expensive.
+ * depth and breadth so a hostile body cannot make it expensive, and a body
+ * past the bounds is refused rather than forwarded unchecked.
  */
 import type { Resource } from '../../../shared/types.js';
+import { KitError } from '../errors.js';
 import type { Json, ProxyCall } from './call.js';
 import { type ObjectType, ownershipOf } from './ownership.js';
 
@@ -21,8 +23,9 @@ const listRef: Record<string, ObjectType> = {
   vector_store_ids: 'vector_store',
 };
 
-const MAX_DEPTH = 12;
-const MAX_NODES = 20_000;
+/** Far beyond any real request shape; a body past them is refused, not waved through unchecked. */
+const MAX_DEPTH = 64;
+const MAX_NODES = 200_000;
 
 export interface Reference {
   type: ObjectType;
@@ -34,7 +37,13 @@ export function referencesIn(body: Json): Reference[] {
   const out: Reference[] = [];
   let nodes = 0;
   const walk = (v: unknown, depth: number, topLevel: boolean): void => {
-    if (++nodes > MAX_NODES || depth > MAX_DEPTH || v === null || typeof v !== 'object') return;
+    if (v === null || typeof v !== 'object') return;
+    if (++nodes > MAX_NODES || depth > MAX_DEPTH) {
+      throw new KitError(
+        'invalid_request',
+        'The request body is nested too deeply (or is too large) for the kit to check.',
+      );
+    }
     if (Array.isArray(v)) {
       for (const x of v) walk(x, depth + 1, false);
       return;
