@@ -145,7 +145,7 @@ describe('MCP through the kit', () => {
   });
 
   it('a quiet server event stream (GET) is not cut by the kit’s idle timeout', async () => {
-    const quiet = createServer((req, res) => {
+    const quiet = createServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(': open\n\n');
       setTimeout(() => res.end('event: message\ndata: {"late":true}\n\n'), 2500);
