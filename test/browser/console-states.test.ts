@@ -32,6 +32,35 @@ describe('console states', () => {
     await ctx.close();
   });
 
+  it('shows a loading state while the kit answers, and an error with a retry when it does not', async () => {
+    const ctx = await desktopContext(browser);
+    const page = await ctx.newPage();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let fail = false;
+    await page.route('**/admin/api/events.list', async (route) => {
+      if (fail) return route.abort('connectionrefused');
+      await held;
+      return route.continue();
+    });
+    await openConsole(page, kit, '/events');
+    await page.getByRole('status').filter({ hasText: 'Loading events…' }).waitFor();
+    await shot(page, '27-loading');
+    release();
+    await page.getByText('No events yet').waitFor();
+
+    fail = true;
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: 'The kit is not answering' }).waitFor();
+    await shot(page, '28-kit-not-answering');
+    fail = false;
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByText('No events yet').waitFor();
+    await ctx.close();
+  });
+
   it('shows an unreachable upstream, keeps a stored secret hidden, and edits without resending it', async () => {
     const secret = 'upstream-secret-DO-NOT-SHOW-4821';
     const ctx = await desktopContext(browser);

@@ -17,7 +17,7 @@ function pickEvent(events: EventView[], id?: string): EventView | undefined {
   return events.find((e) => e.id === id) ?? events.find((e) => e.live) ?? events[0];
 }
 
-function AttendeeTable(props: { event: EventView }) {
+function AttendeeTable(props: { event: EventView; onChanged: () => void }) {
   const { event } = props;
   const attendees = useLoad(() => kit.attendees.list({ eventId: event.id }), [event.id], 5000);
   const [query, setQuery] = useState('');
@@ -150,13 +150,23 @@ function AttendeeTable(props: { event: EventView }) {
           later.
         </Confirm>
       )}
-      {cards && <KeyCards event={event} onClose={() => setCards(false)} onIssued={attendees.reload} />}
+      {cards && (
+        <KeyCards
+          event={event}
+          onClose={() => setCards(false)}
+          onIssued={() => {
+            attendees.reload();
+            props.onChanged();
+          }}
+        />
+      )}
     </section>
   );
 }
 
 export function Attendees({ eventId }: { eventId?: string }) {
-  const events = useLoad(() => kit.events.list({}), []);
+  // Refreshed so the registered count in the header follows the room.
+  const events = useLoad(() => kit.events.list({}), [], 5000);
   const event = events.data ? pickEvent(events.data, eventId) : undefined;
   return (
     <>
@@ -186,7 +196,7 @@ export function Attendees({ eventId }: { eventId?: string }) {
       <Loaded load={events} label="Loading events…">
         {() =>
           event ? (
-            <AttendeeTable key={event.id} event={event} />
+            <AttendeeTable key={event.id} event={event} onChanged={events.reload} />
           ) : (
             <section className="card">
               <Empty

@@ -133,7 +133,7 @@ export function Projector({ eventId, info }: { eventId?: string; info?: KitInfo 
       </div>
       {body}
       <div className="projector-foot">
-        <span>{event ? fmtRange(event.startsAt, event.endsAt, event.timeZone) : ''}</span>
+        <span>{event ? `${fmtRange(event.startsAt, event.endsAt, event.timeZone)} (${event.timeZone})` : ''}</span>
         <span>{event ? `${event.attendeeCount} registered${event.capacity ? ` of ${event.capacity}` : ''}` : ''}</span>
       </div>
     </div>
