@@ -2,14 +2,15 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { Handlers } from '../../electron/core/admin/service.js';
 import { TrafficFeed } from '../../electron/core/traffic/feed.js';
-import { ADMIN_CHANNEL, bindAdminIpc, pushTraffic, TRAFFIC_CHANNEL } from '../../electron/ipc.js';
+import { ADMIN_CHANNEL, bindAdminIpc, type IpcMainLike, pushTraffic, TRAFFIC_CHANNEL } from '../../electron/ipc.js';
 
 function bind(isTrusted: (id: number, url?: string) => boolean) {
-  let listener: ((e: unknown, ...args: unknown[]) => Promise<unknown>) | undefined;
+  type Listener = Parameters<IpcMainLike['handle']>[1];
+  let listener: Listener | undefined;
   const info = vi.fn(async () => ({ version: '1', lanUrls: [], port: 1, adminPort: 2, dataDir: '/d' }));
   const handlers = { 'kit.info': info } as unknown as Handlers;
   const ipc = {
-    handle: (channel: string, fn: typeof listener) => {
+    handle: (channel: string, fn: Listener) => {
       expect(channel).toBe(ADMIN_CHANNEL);
       listener = fn;
     },
