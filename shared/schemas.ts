@@ -110,11 +110,29 @@ export const eventCreateSchema = z
     message: 'endsAt must be after startsAt',
     path: ['endsAt'],
   });
+/** On update, `null` clears an optional setting (no capacity, no password, no shared code any more). */
 export const eventUpdateSchema = z
-  .object({ id, ...eventFields })
+  .object({
+    id,
+    ...eventFields,
+    description: eventFields.description.unwrap().nullable(),
+    dailyTokenBudget: eventFields.dailyTokenBudget.unwrap().nullable(),
+    capacity: eventFields.capacity.unwrap().nullable(),
+    joinPassword: eventFields.joinPassword.unwrap().nullable(),
+    sharedCode: eventFields.sharedCode.unwrap().nullable(),
+  })
   .partial()
   .required({ id: true })
   .strict();
+
+/** The optional event settings an update may clear with `null`. */
+export const clearableEventFields = [
+  'description',
+  'dailyTokenBudget',
+  'capacity',
+  'joinPassword',
+  'sharedCode',
+] as const;
 
 export const schemas = {
   empty: z.object({}).strict(),

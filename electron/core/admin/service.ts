@@ -4,6 +4,7 @@
  * then call `handlers[method](parsed)`; nothing here knows about transports.
  */
 import type { MethodName, Output, ParsedInput } from '../../../shared/contract.js';
+import { clearableEventFields } from '../../../shared/schemas.js';
 import type { IssuedKey, KitEvent, KitInfo, Resource } from '../../../shared/types.js';
 import { hashKey, keyHint, newApiKey, newEventCode, newId } from '../auth/keys.js';
 import { dayIn } from '../auth/time-window.js';
@@ -159,7 +160,8 @@ export function createAdminService(deps: AdminDeps): Handlers {
       const old = eventOr404(id);
       if (patch.resourceIds) checkResourceIds(patch.resourceIds);
       if (patch.code) checkCodeFree(patch.code, id);
-      const next: KitEvent = { ...old, ...patch };
+      const next = { ...old, ...patch } as KitEvent & Record<string, unknown>;
+      for (const k of clearableEventFields) if (next[k] === null) delete next[k];
       if (Date.parse(next.endsAt) <= Date.parse(next.startsAt)) {
         throw new KitError('invalid_input', 'endsAt: must be after startsAt.');
       }

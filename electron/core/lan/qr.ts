@@ -12,8 +12,3 @@ export async function qrSvg(text: string, label: string): Promise<string> {
   );
   return svg.replace('<svg ', `<svg role="img" aria-label="${safe}" `).trim();
 }
-
-/** A small QR code for a terminal (the headless kit's start banner). */
-export function qrTerminal(text: string): Promise<string> {
-  return QRCode.toString(text, { type: 'terminal', small: true, errorCorrectionLevel: 'L' });
-}

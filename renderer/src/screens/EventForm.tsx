@@ -21,8 +21,10 @@ interface Draft {
   timeZone: string;
   dailyRequestCap: string;
   maxTokenCap: string;
+  dailyTokenBudget: string;
   capacity: string;
   joinPassword: string;
+  sharedCode: string;
   resourceIds: string[];
   enabled: boolean;
 }
@@ -36,8 +38,10 @@ const fieldNames = [
   'timeZone',
   'dailyRequestCap',
   'maxTokenCap',
+  'dailyTokenBudget',
   'capacity',
   'joinPassword',
+  'sharedCode',
   'resourceIds',
 ];
 
@@ -52,8 +56,10 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
       timeZone: e.timeZone,
       dailyRequestCap: String(e.dailyRequestCap),
       maxTokenCap: String(e.maxTokenCap),
+      dailyTokenBudget: e.dailyTokenBudget ? String(e.dailyTokenBudget) : '',
       capacity: e.capacity ? String(e.capacity) : '',
       joinPassword: e.joinPassword ?? '',
+      sharedCode: e.sharedCode ?? '',
       resourceIds: e.resourceIds,
       enabled: e.enabled,
     };
@@ -69,8 +75,10 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
     timeZone: tz,
     dailyRequestCap: '500',
     maxTokenCap: '4096',
+    dailyTokenBudget: '',
     capacity: '',
     joinPassword: '',
+    sharedCode: '',
     resourceIds: resources.filter((r) => r.enabled).map((r) => r.id),
     enabled: true,
   };
@@ -78,19 +86,29 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
 
 const whole = (s: string): number | string => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s);
 
-function toInput(d: Draft) {
+/**
+ * An optional setting left empty: omitted when creating; `null` when editing, which clears what was set
+ * (leaving it out would keep the old capacity or password).
+ */
+function optional<T>(value: T | undefined, editing: boolean): T | null | undefined {
+  return value === undefined ? (editing ? null : undefined) : value;
+}
+
+function toInput(d: Draft, editing: boolean) {
   const tzOk = allTimeZones().includes(d.timeZone) || d.timeZone === 'UTC';
   return {
     name: d.name,
-    description: d.description,
+    description: optional(d.description.trim() ? d.description : undefined, editing),
     ...(d.code.trim() ? { code: d.code.trim() } : {}),
     startsAt: (tzOk && fromZonedInput(d.start, d.timeZone)) || d.start,
     endsAt: (tzOk && fromZonedInput(d.end, d.timeZone)) || d.end,
     timeZone: d.timeZone,
     dailyRequestCap: whole(d.dailyRequestCap || '0'),
     maxTokenCap: whole(d.maxTokenCap || '0'),
-    ...(d.capacity.trim() ? { capacity: whole(d.capacity) } : {}),
-    joinPassword: d.joinPassword,
+    dailyTokenBudget: optional(d.dailyTokenBudget.trim() ? whole(d.dailyTokenBudget) : undefined, editing),
+    capacity: optional(d.capacity.trim() ? whole(d.capacity) : undefined, editing),
+    joinPassword: optional(d.joinPassword ? d.joinPassword : undefined, editing),
+    sharedCode: optional(d.sharedCode.trim() ? d.sharedCode.trim() : undefined, editing),
     resourceIds: d.resourceIds,
     enabled: d.enabled,
   };
@@ -101,9 +119,12 @@ function friendly(errors: FieldErrors, d: Draft): FieldErrors {
   const out = { ...errors };
   if (out.startsAt && !fromZonedInput(d.start, 'UTC')) out.startsAt = 'Pick a start date and time.';
   if (out.endsAt && !fromZonedInput(d.end, 'UTC')) out.endsAt = 'Pick an end date and time.';
-  for (const k of ['dailyRequestCap', 'maxTokenCap', 'capacity'])
+  for (const k of ['dailyRequestCap', 'maxTokenCap', 'capacity', 'dailyTokenBudget'])
     if (out[k])
-      out[k] = k === 'capacity' ? 'A whole number of at least 1, or empty.' : 'A whole number (0 = no limit).';
+      out[k] =
+        k === 'capacity' || k === 'dailyTokenBudget'
+          ? 'A whole number, or empty for no limit.'
+          : 'A whole number (0 = no limit).';
   return out;
 }
 
@@ -133,7 +154,7 @@ export function EventForm(props: {
     });
 
   async function save() {
-    const input = toInput(d);
+    const input = toInput(d, !!props.event);
     const parsed = props.event
       ? eventUpdateSchema.safeParse({ id: props.event.id, ...input })
       : eventCreateSchema.safeParse(input);
@@ -268,6 +289,16 @@ export function EventForm(props: {
             hint="Applied when a call sets none. 0 = no limit."
           />
           <TextField
+            label="Tokens per attendee per day"
+            type="number"
+            min={0}
+            value={d.dailyTokenBudget}
+            onChange={(v) => set('dailyTokenBudget', v)}
+            error={errors.dailyTokenBudget}
+            placeholder="no budget"
+            hint="Counted from upstream usage; resets at midnight."
+          />
+          <TextField
             label="Capacity"
             type="number"
             min={1}
@@ -284,6 +315,14 @@ export function EventForm(props: {
             error={errors.joinPassword}
             placeholder="none"
             hint="Say it out loud in the room; leave empty for open registration."
+          />
+          <TextField
+            label="Shared code"
+            value={d.sharedCode}
+            onChange={(v) => set('sharedCode', v)}
+            error={errors.sharedCode}
+            placeholder="off"
+            hint="Azure AI Proxy style keys: <event code>@<shared code>/<email>, no registration needed."
           />
           <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
             {(id, describedBy) => (

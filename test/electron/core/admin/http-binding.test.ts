@@ -70,6 +70,38 @@ describe('admin API over HTTP', () => {
     expect(taken.body.error.code).toBe('conflict');
   });
 
+  it('clears optional event settings with null on update, and keeps what the update does not name', async () => {
+    const created = await call('events.create', {
+      name: 'Clearable',
+      startsAt: '2026-06-01T08:00:00Z',
+      endsAt: '2026-06-01T18:00:00Z',
+      timeZone: 'Europe/Paris',
+      dailyRequestCap: 10,
+      maxTokenCap: 100,
+      dailyTokenBudget: 5000,
+      capacity: 30,
+      joinPassword: 'open sesame',
+      sharedCode: 'ROOM42',
+      resourceIds: [],
+      enabled: true,
+    });
+    expect(created.status).toBe(200);
+    const id = created.body.id;
+    const cleared = await call('events.update', { id, capacity: null, joinPassword: null, sharedCode: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body).not.toHaveProperty('capacity');
+    expect(cleared.body).not.toHaveProperty('joinPassword');
+    expect(cleared.body).not.toHaveProperty('sharedCode');
+    expect(cleared.body.dailyTokenBudget).toBe(5000);
+    const listed = (await call('events.list', {})).body.find((e: { id: string }) => e.id === id);
+    expect(listed.capacity).toBeUndefined();
+    expect(listed.dailyTokenBudget).toBe(5000);
+    // null is for clearing what may be absent; a required field cannot be cleared.
+    const bad = await call('events.update', { id, name: null });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/name/);
+  });
+
   it('never shows a secret back, and keeps it when the mask is sent back', async () => {
     const created = await call('resources.create', {
       name: 'Azure',
