@@ -62,11 +62,11 @@ describe('traffic push', () => {
       status: 200,
       durationMs: 1,
     };
-    for (let i = 0; i < 30; i++) feed.push(record);
+    for (let i = 0; i < 30; i++) feed.push({ ...record });
     await vi.waitFor(() => expect(sent.flat()).toHaveLength(30));
     expect(sent.length).toBeLessThanOrEqual(2);
     destroyed = true;
-    feed.push(record);
+    feed.push({ ...record });
     await new Promise((r) => setTimeout(r, 60));
     expect(sent.flat()).toHaveLength(30);
     stop();

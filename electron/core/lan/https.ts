@@ -5,7 +5,7 @@
  * they reached the kit by (their device can reach that name again).
  */
 import { lanAddresses } from '../net/addresses.js';
-import { issueServerCert, loadOrCreateCa, organizerTls, serverNames, type TlsMaterial } from '../net/local-ca.js';
+import type { TlsMaterial } from '../net/local-ca.js';
 
 export interface LanTlsOptions {
   dataDir: string;
@@ -18,6 +18,8 @@ export interface LanTlsOptions {
 
 export async function lanTls(o: LanTlsOptions): Promise<TlsMaterial | undefined> {
   if (o.httpsPort === undefined) return undefined;
+  // The certificate library (and its crypto polyfills, ~20 MB of memory) is loaded only when HTTPS is on.
+  const { issueServerCert, loadOrCreateCa, organizerTls, serverNames } = await import('../net/local-ca.js');
   if (o.certFile || o.keyFile) {
     if (!o.certFile || !o.keyFile) throw new Error('HTTPS with your own certificate needs both a cert and a key file');
     return organizerTls(o.certFile, o.keyFile);

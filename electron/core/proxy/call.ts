@@ -13,13 +13,58 @@ import type { ProxyDeps } from './deps.js';
 
 export type Json = Record<string, unknown>;
 
+type AbortListener = () => void;
+
+/**
+ * Fires when the client goes away. It has the part of `AbortSignal` that
+ * undici and the relay use (`aborted`, `addEventListener`/`removeEventListener`
+ * of `abort`) without an `AbortController` and its `EventTarget` per request:
+ * on the hot path those cost more than the rest of the call's bookkeeping.
+ */
+export class CallSignal {
+  aborted = false;
+  #listeners: AbortListener[] | undefined;
+
+  addEventListener(_type: 'abort', listener: AbortListener): void {
+    if (this.aborted) return;
+    (this.#listeners ??= []).push(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: AbortListener): void {
+    const l = this.#listeners;
+    const i = l ? l.indexOf(listener) : -1;
+    if (i !== -1) l?.splice(i, 1);
+  }
+
+  abort(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    const l = this.#listeners;
+    this.#listeners = undefined;
+    for (const fn of l ?? []) {
+      try {
+        fn();
+      } catch {
+        // one listener's failure must not keep the others from hearing it
+      }
+    }
+  }
+
+  /** For APIs typed with `AbortSignal` (undici's request, which reads only the members above). */
+  get asAbortSignal(): AbortSignal {
+    return this as unknown as AbortSignal;
+  }
+}
+
 export class ProxyCall {
   readonly record: Omit<TrafficRecord, 'id' | 'at' | 'status' | 'durationMs'>;
-  readonly abort = new AbortController();
+  readonly signal = new CallSignal();
   #body: Buffer | undefined;
   #json: Json | undefined;
   /** The JSON body was edited (a cap applied, usage asked for): `body()` serializes it again, once. */
   #edited = false;
+  /** Top-level members added to the JSON body, written in front of the client's own bytes by `body()`. */
+  #added: string[] | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -41,10 +86,6 @@ export class ProxyCall {
       attendeeId: caller.attendee.id,
       attendeeName: caller.attendee.name,
     };
-  }
-
-  get signal(): AbortSignal {
-    return this.abort.signal;
   }
 
   /** The raw query string (with its leading `?`, or empty), passed upstream as the client sent it. */
@@ -78,6 +119,10 @@ export class ProxyCall {
     if (this.#edited && this.#json) {
       this.#body = Buffer.from(JSON.stringify(this.#json));
       this.#edited = false;
+      this.#added = undefined;
+    } else if (this.#added) {
+      this.#body = withMembers(this.#body, this.#added);
+      this.#added = undefined;
     }
     return this.#body;
   }
@@ -98,6 +143,27 @@ export class ProxyCall {
     this.#edited = true;
   }
 
+  /**
+   * Adds top-level members the body does not have (the event's token cap,
+   * `stream_options`). The parsed body gets them at once; the bytes sent
+   * upstream are the client's own with the members written after the opening
+   * brace, which costs a copy instead of a parse-and-serialize. A member the
+   * body already has, even as null, goes through `editJson` instead, since a
+   * later duplicate key would win upstream.
+   */
+  addJsonMembers(members: Json): void {
+    const json = this.#json;
+    if (!json) throw new Error('addJsonMembers before json()');
+    const fresh = Object.keys(members).every((k) => !Object.hasOwn(json, k));
+    if (!fresh || this.#edited) {
+      this.editJson((j) => Object.assign(j, members));
+      return;
+    }
+    Object.assign(json, members);
+    const added = (this.#added ??= []);
+    for (const [k, v] of Object.entries(members)) added.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  }
+
   /** The JSON object body. Anything else (not JSON, an array, a number) is `invalid_json`. */
   async json(): Promise<Json> {
     if (this.#json) return this.#json;
@@ -114,6 +180,21 @@ export class ProxyCall {
     this.#json = parsed as Json;
     return this.#json;
   }
+}
+
+/** `body` (a JSON object's bytes) with `members` (serialized `"key":value`) written right after its `{`. */
+export function withMembers(body: Buffer, members: string[]): Buffer {
+  let open = 0;
+  while (open < body.length && body[open] !== 0x7b) open++; // JSON.parse accepted it: only whitespace before `{`
+  let next = open + 1;
+  while (
+    next < body.length &&
+    (body[next] === 0x20 || body[next] === 0x0a || body[next] === 0x0d || body[next] === 0x09)
+  )
+    next++;
+  const empty = body[next] === 0x7d;
+  const head = Buffer.from(`{${members.join(',')}${empty ? '' : ','}`);
+  return Buffer.concat([head, body.subarray(open + 1)]);
 }
 
 /** Reads a whole body up to `limit` bytes; a larger one is refused without reading the rest. */

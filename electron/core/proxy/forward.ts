@@ -15,7 +15,7 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Resource } from '../../../shared/types.js';
 import { KitError, toKitError } from '../errors.js';
-import type { EventDay } from '../usage/ledger.js';
+import type { UsageSlot } from '../usage/ledger.js';
 import { rankCandidates } from './balance.js';
 import type { ProxyCall } from './call.js';
 import { admit, capOutputTokens, checkOutputTokens, type OutputTokenField, operationLimits } from './limits.js';
@@ -93,11 +93,26 @@ const dropRequestHeaders = new Set([
 
 export function upstreamHeaders(client: IncomingHttpHeaders, extra: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(client)) {
+  for (const k in client) {
+    const v = client[k];
     if (v === undefined || dropRequestHeaders.has(k)) continue;
     out[k] = Array.isArray(v) ? v.join(', ') : v;
   }
-  return Object.assign(out, extra);
+  for (const k in extra) out[k] = extra[k] as string;
+  return out;
+}
+
+/**
+ * An absolute URL's origin and path-with-query, without a WHATWG URL parse per
+ * request: the base comes from a resource endpoint that was checked as a URL
+ * when it was saved, and the path from a request line Node already accepted.
+ */
+export function splitUrl(url: string): { origin: string; path: string } {
+  const slash = url.indexOf('/', url.indexOf('//') + 2);
+  const query = url.indexOf('?');
+  const end = slash === -1 || (query !== -1 && query < slash) ? (query === -1 ? url.length : query) : slash;
+  const rest = url.slice(end);
+  return { origin: url.slice(0, end), path: rest.startsWith('/') ? rest : `/${rest}` };
 }
 
 const retryableStatus = (s: number) => s === 429 || s >= 500;
@@ -136,9 +151,7 @@ async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
   ) {
     const so = json.stream_options;
     if (!(so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true)) {
-      call.editJson((j) => {
-        j.stream_options = { ...(so && typeof so === 'object' ? so : {}), include_usage: true };
-      });
+      call.addJsonMembers({ stream_options: { ...(so && typeof so === 'object' ? so : {}), include_usage: true } });
       stripUsage = true;
     }
   }
@@ -152,7 +165,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   }
   const { metered, stripUsage } = await prepare(call, plan);
   const { upstream, now } = call.deps;
-  const day = metered ? admit(call, plan.deployment) : undefined;
+  const admitted = metered ? admit(call, plan.deployment) : undefined;
   const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
   const attempts = Math.min(order.length, upstream.maxAttempts);
 
@@ -166,10 +179,9 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
       const req = plan.build(resource);
       let headers: Record<string, string>;
       try {
-        headers = upstreamHeaders(call.req.headers, {
-          ...(await upstream.credentialHeaders(resource)),
-          ...req.headers,
-        });
+        const credential = upstream.credentialHeaders(resource);
+        headers = upstreamHeaders(call.req.headers, credential instanceof Promise ? await credential : credential);
+        if (req.headers) Object.assign(headers, req.headers);
       } catch (e) {
         failure = toKitError(e);
         upstream.health.failed(resource.id, failure.message, now());
@@ -178,17 +190,17 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
       const body = req.body === undefined ? await call.body() : req.body;
       const replayable = !(body instanceof Readable);
       const last = i === attempts - 1 || !replayable;
-      const url = new URL(req.url);
+      const url = splitUrl(req.url);
       dispatched = true;
       let response: Dispatcher.ResponseData;
       try {
         response = await upstream.dispatcher.request({
           origin: url.origin,
-          path: url.pathname + url.search,
+          path: url.path,
           method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
           headers,
           body,
-          signal: call.signal,
+          signal: call.signal.asAbortSignal,
           ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
         });
       } catch (e) {
@@ -225,28 +237,25 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     }
     throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
   } finally {
-    if (metered && day) await settle(call, plan.deployment, day, dispatched, outcome);
+    if (admitted) await settle(call, admitted.slot, dispatched, outcome);
   }
 }
 
 /** Books the outcome of a metered call: a request never sent is taken back; tokens and errors are added. */
 async function settle(
   call: ProxyCall,
-  deployment: string,
-  day: EventDay,
+  slot: UsageSlot,
   dispatched: boolean,
   outcome: RelayOutcome | undefined,
 ): Promise<void> {
   const { ledger } = call.deps;
-  const { event, attendee } = call.caller;
   if (!dispatched) {
-    ledger.removeRequest(event.id, attendee.id, deployment, day.day);
+    ledger.uncountRequest(slot);
     return;
   }
   const status = call.res.headersSent ? call.res.statusCode : 0;
   const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
-  if (failed && !outcome?.clientGone && !call.signal.aborted)
-    ledger.addError(event.id, attendee.id, deployment, day.day);
+  if (failed && !outcome?.clientGone && !call.signal.aborted) ledger.countError(slot);
   if (!outcome || status >= 400) return;
   let usage = outcome.read.usage;
   // No usage from upstream: count what the tokenizer can see (a reply, or the input of an embedding).
@@ -262,5 +271,5 @@ async function settle(
   call.record.promptTokens = usage.promptTokens;
   call.record.completionTokens = usage.completionTokens;
   call.record.totalTokens = usage.totalTokens;
-  ledger.addTokens(event.id, attendee.id, deployment, day.day, usage);
+  ledger.countTokens(slot, usage);
 }

@@ -8,7 +8,7 @@
 import type { KitEvent } from '../../../shared/types.js';
 import { describeInstant } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
-import type { EventDay } from '../usage/ledger.js';
+import type { EventDay, UsageSlot } from '../usage/ledger.js';
 import type { Json, ProxyCall } from './call.js';
 
 /** The body fields that bound a call's output, across the chat, legacy completion, responses and run APIs. */
@@ -26,9 +26,9 @@ function untilMidnight(event: KitEvent, day: EventDay, now: number): { headers: 
 /**
  * Refuses a metered call over the daily cap or token budget, else counts it.
  * Checking and counting happen together, synchronously, so concurrent calls
- * cannot all slip under the cap. Returns the day the call was counted on.
+ * cannot all slip under the cap. Returns the day the call was counted on and the counters it books into.
  */
-export function admit(call: ProxyCall, deployment: string): EventDay {
+export function admit(call: ProxyCall, deployment: string): { day: EventDay; slot: UsageSlot } {
   const { event, attendee } = call.caller;
   const now = call.deps.now();
   const { ledger } = call.deps;
@@ -51,8 +51,9 @@ export function admit(call: ProxyCall, deployment: string): EventDay {
       headers,
     );
   }
-  ledger.addRequest(event.id, attendee.id, deployment, day.day);
-  return day;
+  const slot = ledger.slot(event.id, attendee.id, deployment, day.day);
+  ledger.countRequest(slot);
+  return { day, slot };
 }
 
 export interface OperationLimits {
@@ -71,6 +72,19 @@ export interface OperationLimits {
  * inference API refuses parameters it does not know).
  */
 export function operationLimits(path: string): OperationLimits {
+  let limits = known.get(path);
+  if (!limits) {
+    limits = limitsOf(path);
+    // Paths carry ids (threads, deployments): keep the memo small, it is only there for the hot routes.
+    if (known.size > 1000) known.clear();
+    known.set(path, limits);
+  }
+  return limits;
+}
+
+const known = new Map<string, OperationLimits>();
+
+function limitsOf(path: string): OperationLimits {
   const p = path.replace(/\/+$/, '');
   if (/\/responses$/.test(p)) return { outputTokenField: 'max_output_tokens' };
   if (/\/runs$/.test(p)) return { outputTokenField: 'max_completion_tokens' };
@@ -115,9 +129,7 @@ export async function capOutputTokens(call: ProxyCall, field: OutputTokenField):
   const { event } = call.caller;
   checkOutputTokens(event, json);
   if (event.maxTokenCap > 0 && !outputTokenFields.some((f) => isCount(json[f]))) {
-    call.editJson((j) => {
-      j[field] = event.maxTokenCap;
-    });
+    call.addJsonMembers({ [field]: event.maxTokenCap });
   }
   return json;
 }

@@ -6,6 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import FindMyWay, { type HTTPMethod } from 'find-my-way';
+import type { TrafficRecord } from '../../../shared/types.js';
 import { authenticate, type Caller } from '../auth/attendee-auth.js';
 import { KitError, sendError, toKitError } from '../errors.js';
 import { ProxyCall } from './call.js';
@@ -40,22 +41,21 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
     let errorCode: string | undefined;
 
     res.once('close', () => {
-      if (call && !res.writableFinished) call.abort.abort();
-      const record = call?.record ?? {
+      if (call && !res.writableFinished) call.signal.abort();
+      // The call's own record is finished in place: the request is over, nothing else holds it.
+      const record = (call?.record ?? {
         method: req.method ?? 'GET',
         route,
         path: pathname.slice(API_PREFIX.length) || '/',
         eventId: caller?.event.id,
         attendeeId: caller?.attendee.id,
         attendeeName: caller?.attendee.name,
-      };
-      deps.feed.push({
-        ...record,
-        at: new Date(started).toISOString(),
-        status: res.writableFinished ? res.statusCode : 499,
-        durationMs: deps.now() - started,
-        errorCode: errorCode ?? call?.record.errorCode,
-      });
+      }) as Omit<TrafficRecord, 'id'>;
+      record.at = new Date(started).toISOString();
+      record.status = res.writableFinished ? res.statusCode : 499;
+      record.durationMs = deps.now() - started;
+      if (errorCode) record.errorCode = errorCode;
+      deps.feed.push(record);
     });
 
     try {

@@ -55,7 +55,8 @@ const dropResponseHeaders = new Set([
 
 function responseHeaders(up: Dispatcher.ResponseData['headers'], dropLength: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(up)) {
+  for (const k in up) {
+    const v = up[k];
     if (v === undefined || dropResponseHeaders.has(k)) continue;
     if (dropLength && k === 'content-length') continue;
     out[k] = v;
@@ -156,6 +157,6 @@ function drained(call: ProxyCall): Promise<void> {
       resolve();
     };
     call.res.once('drain', done);
-    call.signal.addEventListener('abort', done, { once: true });
+    call.signal.addEventListener('abort', done);
   });
 }

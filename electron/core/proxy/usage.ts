@@ -137,7 +137,7 @@ export class UsageTap {
     }
     if (!Number.isFinite(this.#size) || this.#size === 0) return { completionText: '' };
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
-    const fast = this.#size > 2048 ? tailUsage(body) : undefined;
+    const fast = tailUsage(body);
     if (fast) return { usage: fast, completionText: '' };
     try {
       const v = JSON.parse(body.toString('utf8')) as Json;

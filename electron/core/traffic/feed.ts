@@ -21,8 +21,10 @@ export class TrafficFeed {
     this.#flushMs = flushMs;
   }
 
+  /** Takes the record over (it gets its id in place): the caller must not change it afterwards. */
   push(record: Omit<TrafficRecord, 'id'>): TrafficRecord {
-    const r = { ...record, id: ++this.#seq } as TrafficRecord;
+    const r = record as TrafficRecord;
+    r.id = ++this.#seq;
     this.#ring[this.#next] = r;
     this.#next = (this.#next + 1) % this.#ring.length;
     if (this.#listeners.size > 0) {

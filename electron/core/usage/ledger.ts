@@ -26,6 +26,12 @@ export interface EventDay {
   endsAt: number;
 }
 
+/** The two counters one call books into, looked up once per call rather than once per change. */
+export interface UsageSlot {
+  readonly counter: UsageCounter;
+  readonly totals: DayTotals;
+}
+
 const DEFAULT_FLUSH_MS = 2000;
 
 export class UsageLedger {
@@ -63,34 +69,56 @@ export class UsageLedger {
     return this.#totals.get(`${eventId}|${attendeeId}|${day}`) ?? { requests: 0, totalTokens: 0 };
   }
 
-  /** Counts one forwarded request (its tokens come later, with `addTokens`). */
-  addRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    this.#counter(eventId, attendeeId, deployment, day).requests += 1;
-    this.#total(eventId, attendeeId, day).requests += 1;
+  /** The counters of one attendee, deployment and day (created at zero), for the `count*` methods. */
+  slot(eventId: string, attendeeId: string, deployment: string, day: string): UsageSlot {
+    return {
+      counter: this.#counter(eventId, attendeeId, deployment, day),
+      totals: this.#total(eventId, attendeeId, day),
+    };
+  }
+
+  /** Counts one forwarded request (its tokens come later, with `countTokens`). */
+  countRequest(slot: UsageSlot): void {
+    slot.counter.requests += 1;
+    slot.totals.requests += 1;
     this.#touch();
   }
 
   /** Takes back a request that was counted but never left the kit. */
-  removeRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    const c = this.#counter(eventId, attendeeId, deployment, day);
-    const t = this.#total(eventId, attendeeId, day);
-    c.requests = Math.max(0, c.requests - 1);
-    t.requests = Math.max(0, t.requests - 1);
+  uncountRequest(slot: UsageSlot): void {
+    slot.counter.requests = Math.max(0, slot.counter.requests - 1);
+    slot.totals.requests = Math.max(0, slot.totals.requests - 1);
     this.#touch();
   }
 
-  addTokens(eventId: string, attendeeId: string, deployment: string, day: string, usage: TokenCounts): void {
-    const c = this.#counter(eventId, attendeeId, deployment, day);
+  countTokens(slot: UsageSlot, usage: TokenCounts): void {
+    const c = slot.counter;
     c.promptTokens += usage.promptTokens;
     c.completionTokens += usage.completionTokens;
     c.totalTokens += usage.totalTokens;
-    this.#total(eventId, attendeeId, day).totalTokens += usage.totalTokens;
+    slot.totals.totalTokens += usage.totalTokens;
     this.#touch();
   }
 
-  addError(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    this.#counter(eventId, attendeeId, deployment, day).errors += 1;
+  countError(slot: UsageSlot): void {
+    slot.counter.errors += 1;
     this.#touch();
+  }
+
+  addRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    this.countRequest(this.slot(eventId, attendeeId, deployment, day));
+  }
+
+  removeRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    this.uncountRequest(this.slot(eventId, attendeeId, deployment, day));
+  }
+
+  addTokens(eventId: string, attendeeId: string, deployment: string, day: string, usage: TokenCounts): void {
+    this.countTokens(this.slot(eventId, attendeeId, deployment, day), usage);
+  }
+
+  addError(eventId: string, attendeeId: string, deployment: string, day: string): void {
+    this.countError(this.slot(eventId, attendeeId, deployment, day));
   }
 
   /** Writes pending counters now (and waits for any write in progress). */

@@ -14,6 +14,7 @@ import type { ProxyRoute } from '../route.js';
 export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
 
 export function withApiVersion(call: ProxyCall, resource: Resource): string {
+  if (call.query.has('api-version')) return call.search;
   const q = new URLSearchParams(call.query);
   if (!q.has('api-version')) q.set('api-version', resource.apiVersion ?? DEFAULT_AZURE_API_VERSION);
   return `?${q}`;

@@ -52,7 +52,7 @@ async function nextPage(call: ProxyCall, resource: Resource, url: string): Promi
       path: u.pathname + u.search,
       method: 'GET',
       headers: { ...(await call.deps.upstream.credentialHeaders(resource)), accept: 'application/json' },
-      signal: call.signal,
+      signal: call.signal.asAbortSignal,
     });
   } catch {
     throw new KitError(

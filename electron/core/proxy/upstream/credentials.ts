@@ -4,14 +4,7 @@
  * with the scope of the service behind the resource. Tokens are cached and
  * refreshed before they expire; tests inject their own `TokenSource`.
  */
-import {
-  AzureCliCredential,
-  ClientSecretCredential,
-  DefaultAzureCredential,
-  ManagedIdentityCredential,
-  type TokenCredential,
-  WorkloadIdentityCredential,
-} from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 
@@ -40,9 +33,21 @@ export const scopeFor = (kind: ResourceKind): string =>
 /** Azure services that take a key in `api-key`; the rest take `Authorization: Bearer`. */
 const apiKeyHeaderKinds = new Set<ResourceKind>(['azure-openai', 'azure-inference', 'azure-search']);
 
-export function credentialFor(resource: Resource): TokenCredential {
+/**
+ * The @azure/identity credential a resource's Entra mode names. The library
+ * is loaded on first use: most kits hold only keys, and it weighs about
+ * 25 MB of memory that an api-key workshop need not carry.
+ */
+export async function credentialFor(resource: Resource): Promise<TokenCredential> {
   const auth = resource.auth;
   if (auth.type !== 'entra') throw new Error('not an Entra resource');
+  const {
+    AzureCliCredential,
+    ClientSecretCredential,
+    DefaultAzureCredential,
+    ManagedIdentityCredential,
+    WorkloadIdentityCredential,
+  } = await import('@azure/identity');
   switch (auth.mode) {
     case 'azure-cli':
       return new AzureCliCredential(auth.tenantId ? { tenantId: auth.tenantId } : {});
@@ -109,9 +114,12 @@ export class IdentityTokenSource implements TokenSource {
   readonly #credentials = new Map<string, { fingerprint: string; credential: TokenCredential }>();
   readonly #tokens = new Map<string, CachedToken>();
   readonly #now: () => number;
-  readonly #make: (r: Resource) => TokenCredential;
+  readonly #make: (r: Resource) => TokenCredential | Promise<TokenCredential>;
 
-  constructor(now: () => number = Date.now, make: (r: Resource) => TokenCredential = credentialFor) {
+  constructor(
+    now: () => number = Date.now,
+    make: (r: Resource) => TokenCredential | Promise<TokenCredential> = credentialFor,
+  ) {
     this.#now = now;
     this.#make = make;
   }
@@ -136,7 +144,7 @@ export class IdentityTokenSource implements TokenSource {
       let held = this.#credentials.get(resource.id);
       if (!held || held.fingerprint !== fingerprint) {
         // Constructing can fail too (a workload identity with no client id): same report as a failed sign-in.
-        held = { fingerprint, credential: this.#make(resource) };
+        held = { fingerprint, credential: await this.#make(resource) };
         this.#credentials.set(resource.id, held);
       }
       const t = await held.credential.getToken(scope, { abortSignal: AbortSignal.timeout(TOKEN_TIMEOUT_MS) });
@@ -166,18 +174,23 @@ export class IdentityTokenSource implements TokenSource {
   }
 }
 
-/** The headers that carry the resource's own credential upstream. */
-export async function credentialHeaders(resource: Resource, tokens: TokenSource): Promise<Record<string, string>> {
+/**
+ * The headers that carry the resource's own credential upstream. Static
+ * credentials come back at once (no promise on the hot path); an Entra token
+ * comes as a promise, since it may need signing in or refreshing.
+ */
+export function credentialHeaders(
+  resource: Resource,
+  tokens: TokenSource,
+): Record<string, string> | Promise<Record<string, string>> {
   const auth = resource.auth;
   switch (auth.type) {
     case 'api-key':
       return apiKeyHeaderKinds.has(resource.kind) ? { 'api-key': auth.key } : { authorization: `Bearer ${auth.key}` };
     case 'bearer':
       return { authorization: `Bearer ${auth.token}` };
-    case 'entra': {
-      const t = await tokens.getToken(resource, scopeFor(resource.kind));
-      return { authorization: `Bearer ${t.token}` };
-    }
+    case 'entra':
+      return tokens.getToken(resource, scopeFor(resource.kind)).then((t) => ({ authorization: `Bearer ${t.token}` }));
     default:
       return {};
   }

@@ -67,7 +67,7 @@ export class Upstream {
     return resource.endpoint.replace(/\/+$/, '');
   }
 
-  credentialHeaders(resource: Resource): Promise<Record<string, string>> {
+  credentialHeaders(resource: Resource): Record<string, string> | Promise<Record<string, string>> {
     return credentialHeaders(resource, this.tokens);
   }
 

@@ -205,22 +205,22 @@ describe('IdentityTokenSource', () => {
 });
 
 describe('credential mapping', () => {
-  it('builds the @azure/identity credential each mode names', () => {
-    expect(credentialFor(entraResource('default'))).toBeInstanceOf(DefaultAzureCredential);
-    expect(credentialFor(entraResource('azure-cli'))).toBeInstanceOf(AzureCliCredential);
-    expect(credentialFor(entraResource('service-principal'))).toBeInstanceOf(ClientSecretCredential);
-    expect(credentialFor(entraResource('managed-identity'))).toBeInstanceOf(ManagedIdentityCredential);
+  it('builds the @azure/identity credential each mode names', async () => {
+    expect(await credentialFor(entraResource('default'))).toBeInstanceOf(DefaultAzureCredential);
+    expect(await credentialFor(entraResource('azure-cli'))).toBeInstanceOf(AzureCliCredential);
+    expect(await credentialFor(entraResource('service-principal'))).toBeInstanceOf(ClientSecretCredential);
+    expect(await credentialFor(entraResource('managed-identity'))).toBeInstanceOf(ManagedIdentityCredential);
     const saved = process.env.AZURE_FEDERATED_TOKEN_FILE;
     process.env.AZURE_FEDERATED_TOKEN_FILE = '/var/run/secrets/azure/tokens/azure-identity-token';
     try {
-      expect(credentialFor(entraResource('workload-identity'))).toBeInstanceOf(WorkloadIdentityCredential);
+      expect(await credentialFor(entraResource('workload-identity'))).toBeInstanceOf(WorkloadIdentityCredential);
     } finally {
       if (saved === undefined) delete process.env.AZURE_FEDERATED_TOKEN_FILE;
       else process.env.AZURE_FEDERATED_TOKEN_FILE = saved;
     }
-    expect(() =>
+    await expect(
       credentialFor(entraResource('service-principal', { auth: { type: 'entra', mode: 'service-principal' } })),
-    ).toThrow(/tenantId, clientId and clientSecret/);
+    ).rejects.toThrow(/tenantId, clientId and clientSecret/);
   });
 
   it('asks for the scope of the service behind each kind', async () => {
