@@ -27,7 +27,8 @@ export class CallSignal {
 
   addEventListener(_type: 'abort', listener: AbortListener): void {
     if (this.aborted) return;
-    (this.#listeners ??= []).push(listener);
+    if (this.#listeners) this.#listeners.push(listener);
+    else this.#listeners = [listener];
   }
 
   removeEventListener(_type: 'abort', listener: AbortListener): void {
@@ -160,7 +161,8 @@ export class ProxyCall {
       return;
     }
     Object.assign(json, members);
-    const added = (this.#added ??= []);
+    this.#added ??= [];
+    const added = this.#added;
     for (const [k, v] of Object.entries(members)) added.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
   }
 
