@@ -1,10 +1,10 @@
 /**
- * A lowdb adapter over steno's atomic writer (write to a temp file, then
+ * A lowdb adapter over an atomic, piecewise JSON writer (temp file, then
  * rename) that seals resource secrets on the way to disk and opens them on
  * the way back, so the store file never holds an upstream key in clear.
  */
-import { TextFile } from 'lowdb/node';
 import type { Resource, ResourceAuth } from '../../../shared/types.js';
+import { AtomicJsonFile } from './atomic-json-file.js';
 import type { StoreData } from './schema.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -25,11 +25,11 @@ const mapResources = (rs: Resource[], f: (s: string) => string): Resource[] =>
   rs.map((r) => ({ ...r, auth: mapAuth(r.auth, f) }));
 
 export class SealedJsonFile {
-  readonly #file: TextFile;
+  readonly #file: AtomicJsonFile;
   readonly #box: SecretBox;
 
   constructor(filename: string, box: SecretBox) {
-    this.#file = new TextFile(filename);
+    this.#file = new AtomicJsonFile(filename);
     this.#box = box;
   }
 
@@ -41,8 +41,8 @@ export class SealedJsonFile {
     return raw;
   }
 
+  /** Serializes `data` when the write starts, so writes queued behind a slow one cost one serialization. */
   write(data: StoreData): Promise<void> {
-    const onDisk = { ...data, resources: mapResources(data.resources, this.#box.seal) };
-    return this.#file.write(JSON.stringify(onDisk, null, 1));
+    return this.#file.write(() => ({ ...data, resources: mapResources(data.resources, this.#box.seal) }));
   }
 }
