@@ -32,15 +32,23 @@ export interface UsageSlot {
   readonly totals: DayTotals;
 }
 
+/** One attendee's day: the totals the caps check, and a counter per deployment. */
+interface DayBook {
+  totals: DayTotals;
+  byDeployment: Map<string, UsageCounter>;
+}
+
 const DEFAULT_FLUSH_MS = 2000;
 
 export class UsageLedger {
   readonly #store: KitStore;
   readonly #flushMs: number;
-  /** `event|attendee|deployment|day` → the counter object inside `store.data.usage`. */
-  #counters = new Map<string, UsageCounter>();
-  /** `event|attendee|day` → the attendee's totals across deployments, for the cap checks. */
-  #totals = new Map<string, DayTotals>();
+  /**
+   * attendee id → day → the counters (objects inside `store.data.usage`) and totals. Nested maps of
+   * the ids as they are, rather than one map of joined keys: no string is built per lookup. Attendee
+   * ids are unique across events.
+   */
+  #books = new Map<string, Map<string, DayBook>>();
   #indexed: UsageCounter[] | undefined;
   readonly #days = new Map<string, EventDay>();
   #timer: NodeJS.Timeout | undefined;
@@ -64,17 +72,16 @@ export class UsageLedger {
     return fresh;
   }
 
-  totals(eventId: string, attendeeId: string, day: string): DayTotals {
+  totals(_eventId: string, attendeeId: string, day: string): DayTotals {
     this.#ensureIndex();
-    return this.#totals.get(`${eventId}|${attendeeId}|${day}`) ?? { requests: 0, totalTokens: 0 };
+    return this.#books.get(attendeeId)?.get(day)?.totals ?? { requests: 0, totalTokens: 0 };
   }
 
   /** The counters of one attendee, deployment and day (created at zero), for the `count*` methods. */
   slot(eventId: string, attendeeId: string, deployment: string, day: string): UsageSlot {
-    return {
-      counter: this.#counter(eventId, attendeeId, deployment, day),
-      totals: this.#total(eventId, attendeeId, day),
-    };
+    this.#ensureIndex();
+    const book = this.#book(attendeeId, day);
+    return { counter: this.#counter(book, eventId, attendeeId, deployment, day), totals: book.totals };
   }
 
   /** Counts one forwarded request (its tokens come later, with `countTokens`). */
@@ -151,10 +158,22 @@ export class UsageLedger {
     this.#timer.unref();
   }
 
-  #counter(eventId: string, attendeeId: string, deployment: string, day: string): UsageCounter {
-    this.#ensureIndex();
-    const key = `${eventId}|${attendeeId}|${deployment}|${day}`;
-    let c = this.#counters.get(key);
+  #book(attendeeId: string, day: string): DayBook {
+    let days = this.#books.get(attendeeId);
+    if (!days) {
+      days = new Map();
+      this.#books.set(attendeeId, days);
+    }
+    let book = days.get(day);
+    if (!book) {
+      book = { totals: { requests: 0, totalTokens: 0 }, byDeployment: new Map() };
+      days.set(day, book);
+    }
+    return book;
+  }
+
+  #counter(book: DayBook, eventId: string, attendeeId: string, deployment: string, day: string): UsageCounter {
+    let c = book.byDeployment.get(deployment);
     if (!c) {
       c = {
         eventId,
@@ -168,19 +187,9 @@ export class UsageLedger {
         errors: 0,
       };
       this.#store.data.usage.push(c);
-      this.#counters.set(key, c);
+      book.byDeployment.set(deployment, c);
     }
     return c;
-  }
-
-  #total(eventId: string, attendeeId: string, day: string): DayTotals {
-    const key = `${eventId}|${attendeeId}|${day}`;
-    let t = this.#totals.get(key);
-    if (!t) {
-      t = { requests: 0, totalTokens: 0 };
-      this.#totals.set(key, t);
-    }
-    return t;
   }
 
   /** Another writer may have replaced the collection (an event removed, say): index it again. */
@@ -190,13 +199,12 @@ export class UsageLedger {
 
   #reindex(): void {
     const usage = this.#store.data.usage;
-    this.#counters = new Map();
-    this.#totals = new Map();
+    this.#books = new Map();
     for (const c of usage) {
-      this.#counters.set(`${c.eventId}|${c.attendeeId}|${c.deployment}|${c.day}`, c);
-      const t = this.#total(c.eventId, c.attendeeId, c.day);
-      t.requests += c.requests;
-      t.totalTokens += c.totalTokens;
+      const book = this.#book(c.attendeeId, c.day);
+      book.byDeployment.set(c.deployment, c);
+      book.totals.requests += c.requests;
+      book.totals.totalTokens += c.totalTokens;
     }
     this.#indexed = usage;
   }
