@@ -15,6 +15,7 @@ import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } 
 import { summarize as profileSummary } from './bench/profile-summary.mjs';
 import { report, soakGrowth } from './bench/report.mjs';
 import { checkTarget, freePort, spell, startKit } from './bench/targets.mjs';
+import { KIT_NODE_FLAGS } from './node-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: opt } = parseArgs({
@@ -193,9 +194,15 @@ async function main() {
       return;
     }
 
-    const floor = await startProcess('floor', node, [join(root, 'scripts/bench/floor.mjs'), upstream], {
-      ready: /READY (\d+)/,
-    });
+    // Every Node proxy runs with the kit's V8 settings, so the comparison is of the proxies, not of V8's defaults.
+    const floor = await startProcess(
+      'floor',
+      node,
+      [...KIT_NODE_FLAGS, join(root, 'scripts/bench/floor.mjs'), upstream],
+      {
+        ready: /READY (\d+)/,
+      },
+    );
     procs.push(['floor', floor]);
     const kit = await startKit(upstream, ATTENDEES, opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []);
     procs.push(['kit', kit]);
@@ -213,7 +220,12 @@ async function main() {
         const pk = await startProcess(
           'portkey',
           node,
-          [join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'), `--port=${port}`, '--headless'],
+          [
+            ...KIT_NODE_FLAGS,
+            join(root, 'node_modules/@portkey-ai/gateway/build/start-server.js'),
+            `--port=${port}`,
+            '--headless',
+          ],
           { ready: /Ready for connections/ },
         );
         procs.push(['portkey', pk]);

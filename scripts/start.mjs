@@ -2,6 +2,7 @@
 // headless kit, with one line saying why.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { KIT_NODE_FLAGS } from './node-flags.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -20,7 +21,10 @@ const reason = why ?? (noDisplay ? 'there is no display (DISPLAY is not set)' : 
 
 if (reason) console.log(`Starting the headless kit because ${reason}; open the console URL below in a browser.`);
 const child = reason
-  ? spawn(process.execPath, ['bin/ai-proxy-kit.js', 'serve', ...process.argv.slice(2)], { stdio: 'inherit' })
-  : spawn(path, ['.'], { stdio: 'inherit' });
+  ? spawn(process.execPath, [...KIT_NODE_FLAGS, 'bin/ai-proxy-kit.js', 'serve', ...process.argv.slice(2)], {
+      stdio: 'inherit',
+    })
+  : // Electron's main process takes V8 flags only from its command line.
+    spawn(path, [`--js-flags=${KIT_NODE_FLAGS.join(' ')}`, '.'], { stdio: 'inherit' });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KIT_NODE_FLAGS } from '../node-flags.mjs';
 import { client, startProcess } from './load.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -60,6 +61,7 @@ export async function startKit(upstream, attendees, nodeArgs = []) {
     'kit',
     node,
     [
+      ...KIT_NODE_FLAGS,
       ...nodeArgs,
       'bin/ai-proxy-kit.js',
       'serve',
