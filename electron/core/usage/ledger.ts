@@ -112,22 +112,6 @@ export class UsageLedger {
     this.#touch();
   }
 
-  addRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    this.countRequest(this.slot(eventId, attendeeId, deployment, day));
-  }
-
-  removeRequest(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    this.uncountRequest(this.slot(eventId, attendeeId, deployment, day));
-  }
-
-  addTokens(eventId: string, attendeeId: string, deployment: string, day: string, usage: TokenCounts): void {
-    this.countTokens(this.slot(eventId, attendeeId, deployment, day), usage);
-  }
-
-  addError(eventId: string, attendeeId: string, deployment: string, day: string): void {
-    this.countError(this.slot(eventId, attendeeId, deployment, day));
-  }
-
   /** Writes pending counters now (and waits for any write in progress). */
   flush(): Promise<void> {
     if (this.#timer) clearTimeout(this.#timer);

@@ -27,12 +27,12 @@ describe('UsageLedger', () => {
     ledger.countRequest(a);
     ledger.countRequest(a);
     ledger.countTokens(a, tokens(10, 5));
-    ledger.addRequest('evt', 'att_a', 'embed', '2026-06-01');
-    ledger.addTokens('evt', 'att_a', 'embed', '2026-06-01', tokens(7, 0));
-    ledger.addError('evt', 'att_a', 'embed', '2026-06-01');
-    ledger.addRequest('evt', 'att_b', 'gpt', '2026-06-01');
-    ledger.addRequest('evt', 'att_a', 'gpt', '2026-06-02');
-    ledger.removeRequest('evt', 'att_a', 'gpt', '2026-06-02');
+    ledger.countRequest(ledger.slot('evt', 'att_a', 'embed', '2026-06-01'));
+    ledger.countTokens(ledger.slot('evt', 'att_a', 'embed', '2026-06-01'), tokens(7, 0));
+    ledger.countError(ledger.slot('evt', 'att_a', 'embed', '2026-06-01'));
+    ledger.countRequest(ledger.slot('evt', 'att_b', 'gpt', '2026-06-01'));
+    ledger.countRequest(ledger.slot('evt', 'att_a', 'gpt', '2026-06-02'));
+    ledger.uncountRequest(ledger.slot('evt', 'att_a', 'gpt', '2026-06-02'));
 
     expect(ledger.totals('evt', 'att_a', '2026-06-01')).toEqual({ requests: 3, totalTokens: 22 });
     expect(ledger.totals('evt', 'att_b', '2026-06-01')).toEqual({ requests: 1, totalTokens: 0 });
@@ -52,28 +52,28 @@ describe('UsageLedger', () => {
   it('reads its totals back from the store after a restart', async () => {
     const { dir, box, store } = await openStore();
     const ledger = new UsageLedger(store, 60_000);
-    ledger.addRequest('evt', 'att_a', 'gpt', '2026-06-01');
-    ledger.addRequest('evt', 'att_a', 'embed', '2026-06-01');
-    ledger.addTokens('evt', 'att_a', 'gpt', '2026-06-01', tokens(3, 4));
+    ledger.countRequest(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'));
+    ledger.countRequest(ledger.slot('evt', 'att_a', 'embed', '2026-06-01'));
+    ledger.countTokens(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'), tokens(3, 4));
     await ledger.close();
 
     const reopened = new UsageLedger(await KitStore.open(dir, box), 60_000);
     expect(reopened.totals('evt', 'att_a', '2026-06-01')).toEqual({ requests: 2, totalTokens: 7 });
-    reopened.addRequest('evt', 'att_a', 'gpt', '2026-06-01');
+    reopened.countRequest(reopened.slot('evt', 'att_a', 'gpt', '2026-06-01'));
     expect(reopened.totals('evt', 'att_a', '2026-06-01')).toEqual({ requests: 3, totalTokens: 7 });
   });
 
   it('follows the store when another writer replaces the usage collection (an event removed)', async () => {
     const { store } = await openStore();
     const ledger = new UsageLedger(store, 60_000);
-    ledger.addRequest('gone', 'att_x', 'gpt', '2026-06-01');
-    ledger.addRequest('kept', 'att_y', 'gpt', '2026-06-01');
+    ledger.countRequest(ledger.slot('gone', 'att_x', 'gpt', '2026-06-01'));
+    ledger.countRequest(ledger.slot('kept', 'att_y', 'gpt', '2026-06-01'));
     await store.mutate((d) => {
       d.usage = d.usage.filter((c) => c.eventId !== 'gone');
     });
     expect(ledger.totals('gone', 'att_x', '2026-06-01')).toEqual({ requests: 0, totalTokens: 0 });
     expect(ledger.totals('kept', 'att_y', '2026-06-01')).toEqual({ requests: 1, totalTokens: 0 });
-    ledger.addRequest('kept', 'att_y', 'gpt', '2026-06-01');
+    ledger.countRequest(ledger.slot('kept', 'att_y', 'gpt', '2026-06-01'));
     expect(store.data.usage).toEqual([expect.objectContaining({ attendeeId: 'att_y', requests: 2 })]);
     await ledger.close();
   });
