@@ -183,8 +183,9 @@ function serverOptions(deps: LanDeps) {
 
 function guard<S extends Server | HttpsServer>(server: S, headersTimeout: number, connectionEvent: string): S {
   server.keepAliveTimeout = 65_000;
-  // Node's headersTimeout counts from a request's first byte, so a socket that never sends one would stay
-  // open forever: many such idle sockets are a cheap way to exhaust a laptop. Node destroys it on timeout.
+  // Many sockets that never send a request are a cheap way to exhaust a laptop. Node 18+ also expires them
+  // through headersTimeout (a 408 on its connections-check beat); this idle timer is the same bound without
+  // depending on that beat or on the Node version Electron ships. Node destroys the socket on timeout.
   server.on(connectionEvent, (socket: Socket) => socket.setTimeout(headersTimeout));
   return server;
 }
