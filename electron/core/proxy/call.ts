@@ -62,7 +62,7 @@ export class ProxyCall {
   readonly signal = new CallSignal();
   #body: Buffer | undefined;
   #json: Json | undefined;
-  /** The JSON body was edited (a cap applied, usage asked for): `body()` serializes it again, once. */
+  /** A member the body already had was set: `body()` serializes the JSON again, once. */
   #edited = false;
   /** Top-level members added to the JSON body, written in front of the client's own bytes by `body()`. */
   #added: string[] | undefined;
@@ -134,36 +134,25 @@ export class ProxyCall {
   }
 
   /**
-   * Changes the parsed JSON body in place; the upstream then gets it
-   * re-serialized. Handlers that build their own body from `json()` see the
-   * change too, since it is the same object.
+   * Sets top-level members of the JSON body (the event's token cap,
+   * `stream_options`). The parsed body gets them at once, so handlers that
+   * build their own body from `json()` see them. Members the body does not
+   * have are written into the client's own bytes, after the opening brace: a
+   * copy instead of a parse-and-serialize. When the body already has one,
+   * even as null, it is re-serialized instead, since a later duplicate key
+   * would win upstream.
    */
-  editJson(change: (json: Json) => void): void {
-    if (!this.#json) throw new Error('editJson before json()');
-    change(this.#json);
-    this.#edited = true;
-  }
-
-  /**
-   * Adds top-level members the body does not have (the event's token cap,
-   * `stream_options`). The parsed body gets them at once; the bytes sent
-   * upstream are the client's own with the members written after the opening
-   * brace, which costs a copy instead of a parse-and-serialize. A member the
-   * body already has, even as null, goes through `editJson` instead, since a
-   * later duplicate key would win upstream.
-   */
-  addJsonMembers(members: Json): void {
+  setJsonMembers(members: Json): void {
     const json = this.#json;
-    if (!json) throw new Error('addJsonMembers before json()');
+    if (!json) throw new Error('setJsonMembers before json()');
     const fresh = Object.keys(members).every((k) => !Object.hasOwn(json, k));
+    Object.assign(json, members);
     if (!fresh || this.#edited) {
-      this.editJson((j) => Object.assign(j, members));
+      this.#edited = true;
       return;
     }
-    Object.assign(json, members);
     this.#added ??= [];
-    const added = this.#added;
-    for (const [k, v] of Object.entries(members)) added.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+    for (const [k, v] of Object.entries(members)) this.#added.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
   }
 
   /** The JSON object body. Anything else (not JSON, an array, a number) is `invalid_json`. */

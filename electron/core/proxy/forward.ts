@@ -151,7 +151,7 @@ async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
   ) {
     const so = json.stream_options;
     if (!(so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true)) {
-      call.addJsonMembers({ stream_options: { ...(so && typeof so === 'object' ? so : {}), include_usage: true } });
+      call.setJsonMembers({ stream_options: { ...(so && typeof so === 'object' ? so : {}), include_usage: true } });
       stripUsage = true;
     }
   }

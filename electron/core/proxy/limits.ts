@@ -72,19 +72,6 @@ export interface OperationLimits {
  * inference API refuses parameters it does not know).
  */
 export function operationLimits(path: string): OperationLimits {
-  let limits = known.get(path);
-  if (!limits) {
-    limits = limitsOf(path);
-    // Paths carry ids (threads, deployments): keep the memo small, it is only there for the hot routes.
-    if (known.size > 1000) known.clear();
-    known.set(path, limits);
-  }
-  return limits;
-}
-
-const known = new Map<string, OperationLimits>();
-
-function limitsOf(path: string): OperationLimits {
   const p = path.replace(/\/+$/, '');
   if (/\/responses$/.test(p)) return { outputTokenField: 'max_output_tokens' };
   if (/\/runs$/.test(p)) return { outputTokenField: 'max_completion_tokens' };
@@ -121,15 +108,15 @@ export function checkOutputTokens(event: KitEvent, json: Json): void {
 /**
  * For families: checks the request's output-token fields against the cap and,
  * when it sets none, writes the cap into `field` (the one this API uses) so no
- * single call can exceed it. Edits the call's JSON body in place; the body
- * then travels re-serialized. Returns that body.
+ * single call can exceed it (see `ProxyCall.setJsonMembers`). Returns the
+ * parsed body.
  */
 export async function capOutputTokens(call: ProxyCall, field: OutputTokenField): Promise<Json> {
   const json = await call.json();
   const { event } = call.caller;
   checkOutputTokens(event, json);
   if (event.maxTokenCap > 0 && !outputTokenFields.some((f) => isCount(json[f]))) {
-    call.addJsonMembers({ [field]: event.maxTokenCap });
+    call.setJsonMembers({ [field]: event.maxTokenCap });
   }
   return json;
 }

@@ -42,8 +42,8 @@ describe('ProxyCall JSON edits', () => {
     const raw = '{"messages":[{"role":"user","content":"caf\\u00e9"}],  "stream":true}';
     const call = callWithBody(raw);
     const json = await call.json();
-    call.addJsonMembers({ max_tokens: 100 });
-    call.addJsonMembers({ stream_options: { include_usage: true } });
+    call.setJsonMembers({ max_tokens: 100 });
+    call.setJsonMembers({ stream_options: { include_usage: true } });
     expect(json.max_tokens).toBe(100);
     const sent = (await call.body()).toString();
     // The client's own spelling survives (an escaped é), which a parse-and-serialize would not keep.
@@ -54,7 +54,7 @@ describe('ProxyCall JSON edits', () => {
   it('re-serializes when a member already exists, even as null, so no duplicate key can win upstream', async () => {
     const call = callWithBody('{"max_tokens":null,"model":"m"}');
     await call.json();
-    call.addJsonMembers({ max_tokens: 50 });
+    call.setJsonMembers({ max_tokens: 50 });
     const sent = JSON.parse((await call.body()).toString());
     expect(sent).toEqual({ max_tokens: 50, model: 'm' });
     expect((await call.body()).toString().match(/max_tokens/g)).toHaveLength(1);
@@ -63,8 +63,8 @@ describe('ProxyCall JSON edits', () => {
   it('keeps spliced members when a later edit re-serializes the body', async () => {
     const call = callWithBody('{"stream_options":{"x":1}}');
     await call.json();
-    call.addJsonMembers({ max_tokens: 7 });
-    call.addJsonMembers({ stream_options: { x: 1, include_usage: true } });
+    call.setJsonMembers({ max_tokens: 7 });
+    call.setJsonMembers({ stream_options: { x: 1, include_usage: true } });
     expect(JSON.parse((await call.body()).toString())).toEqual({
       max_tokens: 7,
       stream_options: { x: 1, include_usage: true },
