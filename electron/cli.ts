@@ -7,13 +7,16 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './core/config.js';
+import { osWakeLock } from './core/event-day/os-wake-lock.js';
+import { osPowerSource } from './core/event-day/power.js';
 import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
 
 const usage = `Usage: ai-proxy-kit serve [options]
 
   --host <addr>        LAN listener address (default 0.0.0.0)
-  --port <n>           LAN listener port: /api/v1 for SDKs, /join for attendees (default 8000; 0 = any free port)
+  --port <n>           LAN listener port: /api/v1 for SDKs, /join for attendees (default 8000, or the next
+                       free one from 8002 when 8000 is taken; a port given here is used or refused; 0 = any)
   --admin-port <n>     organizer console and admin API, on 127.0.0.1 only (default 8001)
   --data-dir <dir>     where the event store lives (default ${defaultDataDir()})
   --no-demo            do not create the demo event in an empty store
@@ -29,7 +32,7 @@ export function parseServeArgs(argv: string[]) {
     allowPositionals: true,
     options: {
       host: { type: 'string', default: '0.0.0.0' },
-      port: { type: 'string', default: '8000' },
+      port: { type: 'string' },
       'admin-port': { type: 'string', default: '8001' },
       'data-dir': { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
@@ -49,7 +52,9 @@ export function parseServeArgs(argv: string[]) {
     command: positionals[0] ?? 'serve',
     help: values.help,
     host: values.host,
-    port: port('port', values.port),
+    port: port('port', values.port ?? '8000'),
+    // The default port may move when taken (and the console says so); a port the organizer named may not.
+    portFallback: values.port === undefined,
     adminPort: port('admin-port', values['admin-port']),
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
@@ -86,6 +91,12 @@ export function startupBanner(kit: Kit): string {
     lines.push('', 'Join pages (put one on the projector):');
     for (const e of live) lines.push(`  ${e.name}: ${info.lanUrls[0]}/join/${e.code}`);
   }
+  lines.push('', 'Event-day checks:');
+  const mark = { green: 'ok ', amber: '!  ', red: 'NO ' } as const;
+  for (const c of info.preflight.checks) {
+    lines.push(`  ${mark[c.level]} ${c.title}: ${c.summary}`);
+    if (c.action && c.level !== 'green') lines.push(`      → ${c.action}`);
+  }
   lines.push(
     '',
     'Organizer console (this machine only):',
@@ -109,8 +120,18 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     process.exit(args.help ? 0 : 2);
   }
   const version = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
-  const kit = await createKit({ ...args, consoleDir: consoleDir(), version });
+  const kit = await createKit({
+    ...args,
+    consoleDir: consoleDir(),
+    version,
+    wakeLock: osWakeLock(),
+    power: osPowerSource(),
+  });
   process.stdout.write(`${startupBanner(kit)}\n`);
+  // Warnings reach the log once per episode, like the console's banner.
+  kit.readiness.onWarning((w) =>
+    process.stderr.write(`${new Date().toISOString()} warning: ${w.title}. ${w.message}\n`),
+  );
   let closing = false;
   const stop = () => {
     if (closing) return;

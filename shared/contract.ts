@@ -30,6 +30,8 @@ export interface ResourceHealth {
   lastError?: string;
   lastErrorAt?: string;
   coolDownUntil?: string;
+  /** The organizer's last "Test connection", since the kit started. */
+  lastTest?: { ok: boolean; at: string; message: string; latencyMs: number };
 }
 
 export type ResourceView = Resource & { health?: ResourceHealth };
@@ -41,6 +43,8 @@ const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined
 
 export const contract = {
   'kit.info': method<typeof schemas.empty, KitInfo>(schemas.empty),
+  /** Puts one of the machine's addresses on the QR code, join links and key cards (in memory, for this run). */
+  'kit.useAddress': method<typeof schemas.address, KitInfo>(schemas.address),
   'resources.list': method<typeof schemas.empty, ResourceView[]>(schemas.empty),
   'resources.create': method<typeof resourceCreateSchema, ResourceView>(resourceCreateSchema),
   'resources.update': method<typeof resourceUpdateSchema, ResourceView>(resourceUpdateSchema),

@@ -6,6 +6,7 @@
  */
 export const methodNames = [
   'kit.info',
+  'kit.useAddress',
   'resources.list',
   'resources.create',
   'resources.update',

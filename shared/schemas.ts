@@ -136,6 +136,8 @@ export const clearableEventFields = [
 
 export const schemas = {
   empty: z.object({}).strict(),
+  /** An IPv4 or IPv6 address of this machine; null goes back to the kit's own pick. */
+  address: z.object({ address: z.string().trim().min(1).max(64).nullable() }).strict(),
   byId: z.object({ id }).strict(),
   byEvent: z.object({ eventId: id }).strict(),
   byAttendee: z.object({ attendeeId: id }).strict(),

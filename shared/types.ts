@@ -2,6 +2,9 @@
  * Records the organizer console and the kit agree on. These are the *views*
  * the admin API returns: secrets never appear in them (see `maskAuth`).
  */
+import type { Preflight } from './preflight.js';
+
+export type * from './preflight.js';
 
 export const resourceKinds = [
   'azure-openai',
@@ -110,10 +113,13 @@ export interface TrafficRecord {
 
 export interface KitInfo {
   version: string;
+  /** LAN base URLs, the one on the QR code first. */
   lanUrls: string[];
   port: number;
   adminPort: number;
   dataDir: string;
+  /** Event-day readiness: disk, power, network, clock, resources, join-page devices, keep-awake, warnings. */
+  preflight: Preflight;
   /** Set when the HTTPS LAN listener is on. */
   httpsPort?: number;
   lanHttpsUrls?: string[];

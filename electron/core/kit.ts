@@ -8,15 +8,20 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
 import type { KitInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
 import { adminToken } from './config.js';
+import { KeepAwake, type WakeLock } from './event-day/keep-awake.js';
+import { listenWithFallback } from './event-day/listen.js';
+import type { PowerSource } from './event-day/power.js';
+import { Readiness } from './event-day/readiness.js';
+import type { Condition } from './event-day/warnings.js';
 import { lanTls, secureEndpoint } from './lan/https.js';
 import type { RateLimitOptions } from './lan/rate-limit.js';
 import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from './lan/server.js';
-import { lanBaseUrls } from './net/addresses.js';
+import { Visitors } from './lan/visitors.js';
+import { LanAddressBook } from './net/address-book.js';
 import { startPlayground } from './playground/server.js';
 import { createProxy } from './proxy/proxy.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
@@ -56,6 +61,25 @@ export interface KitOptions {
   /** The organizer's own certificate and key (PEM files) for HTTPS, instead of the kit's local CA. */
   tlsCertFile?: string;
   tlsKeyFile?: string;
+  /**
+   * When a port is taken, take the next free one (8002…8010, then any) instead of failing, and say so in
+   * `kit.info` (the desktop app, and the CLI without an explicit --port). Default false.
+   */
+  portFallback?: boolean;
+  /** How the kit keeps the machine awake while an event is live; null or absent: it cannot (and says so). */
+  wakeLock?: WakeLock | null;
+  /** Whether the display is kept on too (the desktop's projector view). */
+  displayAwake?: () => boolean;
+  /** Where power facts come from (default: none known). */
+  power?: PowerSource;
+  /** Addresses that are this machine for the join-page device count (default: loopback and own interfaces). */
+  ownAddresses?: string[];
+  /** A live event with no other device reaching the kit for this long gets the "no devices" advice (default 5 min). */
+  quietMs?: number;
+  /** How often disk and power are re-read and warnings re-evaluated (default 15 s). */
+  readinessIntervalMs?: number;
+  /** More warning conditions (each holds while returned), e.g. from the desktop shell. */
+  extraConditions?: () => Condition[];
 }
 
 export interface Kit {
@@ -63,6 +87,9 @@ export interface Kit {
   readonly feed: TrafficFeed;
   readonly handlers: Handlers;
   readonly adminToken: string;
+  /** Event-day readiness: pre-flight checks and warnings (the tray and notifications subscribe). */
+  readonly readiness: Readiness;
+  readonly keepAwake: KeepAwake;
   info(): KitInfo;
   /** `http://127.0.0.1:<port>`: the LAN listener as seen from this machine. */
   readonly localUrl: string;
@@ -74,16 +101,6 @@ export interface Kit {
   close(): Promise<void>;
 }
 
-function listen(server: Server | HttpsServer, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
 function closeServer(server: Server | HttpsServer): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
@@ -93,6 +110,7 @@ function closeServer(server: Server | HttpsServer): Promise<void> {
 
 export async function createKit(opts: KitOptions): Promise<Kit> {
   const now = opts.now ?? Date.now;
+  const startedAt = now();
   const host = opts.host ?? '0.0.0.0';
   await mkdir(opts.dataDir, { recursive: true });
   const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir));
@@ -119,10 +137,18 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   });
 
   let port = 0;
+  let portNote: string | undefined;
   let adminPort = 0;
-  let lanUrls: string[] = [];
   let httpsPort = 0;
-  let lanHttpsUrls: string[] = [];
+  const addresses = new LanAddressBook(host);
+  const visitors = new Visitors({ ownAddresses: opts.ownAddresses });
+  const keepAwake = new KeepAwake({
+    lock: opts.wakeLock ?? null,
+    events: () => store.data.events,
+    now,
+    display: opts.displayAwake,
+  });
+  let readiness: Readiness | undefined;
   const tls = await lanTls({
     dataDir: opts.dataDir,
     httpsPort: opts.httpsPort,
@@ -132,11 +158,14 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   });
   const info = (): KitInfo => ({
     version: opts.version ?? '0.0.0',
-    lanUrls,
+    lanUrls: addresses.urls(port),
     port,
     adminPort,
     dataDir: opts.dataDir,
-    ...(tls ? { httpsPort, lanHttpsUrls, ...(tls.caFile ? { caFile: tls.caFile } : {}) } : {}),
+    ...(tls
+      ? { httpsPort, lanHttpsUrls: addresses.urls(httpsPort, 'https'), ...(tls.caFile ? { caFile: tls.caFile } : {}) }
+      : {}),
+    preflight: (readiness as Readiness).preflight(),
   });
 
   const lanDeps: LanDeps = {
@@ -147,12 +176,14 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     endpointFor: (hostHeader, secure) => {
       // The address the attendee reached us on is one their device can reach again.
       const ok = hostHeader && /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(hostHeader);
-      return `${ok ? `${secure ? 'https' : 'http'}://${hostHeader}` : lanUrls[0]}/api/v1`;
+      return `${ok ? `${secure ? 'https' : 'http'}://${hostHeader}` : addresses.urls(port)[0]}/api/v1`;
     },
     registrationLimit: opts.registrationLimit,
+    visitors,
     ...(tls
       ? {
-          secureEndpointFor: (hostHeader) => secureEndpoint(hostHeader, httpsPort, lanHttpsUrls[0] ?? ''),
+          secureEndpointFor: (hostHeader) =>
+            secureEndpoint(hostHeader, httpsPort, addresses.urls(httpsPort, 'https')[0] ?? ''),
           caPem: tls.caPem,
         }
       : {}),
@@ -160,32 +191,67 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const lanHandle = lanHandler(lanDeps);
   const lan = createLanServer(lanDeps, lanHandle);
   const lanSecure = tls ? createLanHttpsServer(lanDeps, tls, lanHandle) : undefined;
-  const handlers = createAdminService({ store, feed, upstream, now, info });
+  for (const server of [lan, ...(lanSecure ? [lanSecure] : [])])
+    server.on('connection', (socket: { remoteAddress?: string }) => visitors.connected(socket.remoteAddress, now()));
+  const handlers = createAdminService({
+    store,
+    feed,
+    upstream,
+    now,
+    info,
+    eventsChanged: () => void keepAwake.refresh(),
+    useAddress: (address) => addresses.prefer(address),
+  });
   const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });
 
+  const wanted = { lan: opts.port ?? 8000, admin: opts.adminPort ?? 8001 };
   try {
-    port = await listen(lan, opts.port ?? 8000, host);
-    adminPort = await listen(admin, opts.adminPort ?? 8001, '127.0.0.1');
-    if (lanSecure) httpsPort = await listen(lanSecure, opts.httpsPort ?? 8443, host);
+    const fallback = opts.portFallback ?? false;
+    const l = await listenWithFallback(lan, wanted.lan, host, { fallback, avoid: [wanted.admin], what: 'LAN' });
+    port = l.port;
+    portNote = l.note;
+    adminPort = (await listenWithFallback(admin, wanted.admin, '127.0.0.1', { fallback, avoid: [port], what: 'admin' }))
+      .port;
+    if (lanSecure)
+      httpsPort = (await listenWithFallback(lanSecure, opts.httpsPort ?? 8443, host, { fallback, what: 'HTTPS' })).port;
   } catch (e) {
     const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
     await Promise.all([...servers.map(closeServer), playground.close(), upstream.close()]);
     throw e;
   }
-  lanUrls = lanBaseUrls(host, port);
-  if (lanSecure) lanHttpsUrls = lanBaseUrls(host, httpsPort, 'https');
+
+  readiness = new Readiness({
+    store,
+    dataDir: opts.dataDir,
+    now,
+    startedAt,
+    health: (id) => upstream.health.view(id, now()),
+    visitors,
+    keepAwake,
+    power: opts.power ?? (async () => null),
+    network: () => addresses.facts({ port, configuredPort: wanted.lan, portNote }),
+    quietMs: opts.quietMs,
+    intervalMs: opts.readinessIntervalMs,
+    extraConditions: opts.extraConditions,
+  });
+  await keepAwake.start();
+  await readiness.start();
 
   return {
     store,
     feed,
     handlers,
     adminToken: token,
+    readiness,
+    keepAwake,
     info,
     localUrl: `http://127.0.0.1:${port}`,
     adminUrl: `http://127.0.0.1:${adminPort}`,
     ...(lanSecure ? { localHttpsUrl: `https://127.0.0.1:${httpsPort}` } : {}),
     ...(tls?.caPem ? { caPem: tls.caPem } : {}),
     async close() {
+      keepAwake.stop();
+      readiness?.stop();
       feed.close();
       await Promise.all([closeServer(lan), closeServer(admin), ...(lanSecure ? [closeServer(lanSecure)] : [])]);
       await Promise.all([playground.close(), upstream.close()]);

@@ -23,6 +23,10 @@ export interface AdminDeps {
   upstream: Upstream;
   now: () => number;
   info: () => KitInfo;
+  /** Told after an event was created, changed or removed (keep-awake looks again at once). */
+  eventsChanged?: () => void;
+  /** Puts an address on the QR code. */
+  useAddress?: (address: string | null) => void;
 }
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<Output<M>> };
@@ -100,6 +104,11 @@ export function createAdminService(deps: AdminDeps): Handlers {
 
   return {
     'kit.info': async () => deps.info(),
+    'kit.useAddress': async ({ address }) => {
+      if (!deps.useAddress) throw new KitError('conflict', 'This kit listens on one address only.');
+      deps.useAddress(address);
+      return deps.info();
+    },
 
     'resources.list': async () =>
       store.data.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
@@ -139,8 +148,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
     'resources.test': async ({ id }) => {
       const result = await testResource(deps.upstream, resourceOr404(id));
       // A failed test is news for the health column, but not a reason to pull the resource from rotation.
-      if (result.ok) deps.upstream.health.succeeded(id);
-      else deps.upstream.health.failed(id, result.message, now(), 0);
+      deps.upstream.health.tested(id, result, now());
       return result;
     },
 
@@ -154,6 +162,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
         while (store.eventByCode(code));
       const e: KitEvent = { ...input, code, id: newId('evt'), createdAt: new Date(now()).toISOString() };
       await store.mutate((d) => void d.events.push(e));
+      deps.eventsChanged?.();
       return viewEvent(e);
     },
     'events.update': async ({ id, ...patch }) => {
@@ -168,6 +177,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       await store.mutate((d) => {
         d.events = d.events.map((e) => (e.id === id ? next : e));
       });
+      deps.eventsChanged?.();
       return viewEvent(next);
     },
     'events.remove': async ({ id }) => {
@@ -176,6 +186,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
         d.events = d.events.filter((e) => e.id !== id);
         d.attendees = d.attendees.filter((a) => a.eventId !== id);
       });
+      deps.eventsChanged?.();
       return { ok: true as const };
     },
 

@@ -79,7 +79,7 @@ export function dayIn(now: number, timeZone: string): string {
 }
 
 /** The UTC offset (ms) of `timeZone` at instant `t`. */
-function offsetAt(t: number, timeZone: string): number {
+export function offsetAt(t: number, timeZone: string): number {
   const w = wallClock(t, timeZone);
   return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(t / 1000) * 1000;
 }

@@ -26,6 +26,7 @@ import { myUsage } from './my-usage.js';
 import { qrSvg } from './qr.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { buildSamples, envFile } from './samples.js';
+import type { Visitors } from './visitors.js';
 
 export interface LanDeps {
   store: KitStore;
@@ -40,6 +41,8 @@ export interface LanDeps {
   registrationLimit?: RateLimitOptions;
   /** How long a client may take to send its request headers (slowloris, idle sockets); default 20 s. */
   headersTimeoutMs?: number;
+  /** Counts the devices that open a join page. */
+  visitors?: Visitors;
 }
 
 const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
@@ -72,7 +75,11 @@ async function page(deps: LanDeps, req: IncomingMessage, res: ServerResponse, co
     'referrer-policy': 'no-referrer',
   };
   // The device token makes registration idempotent per browser; it is set before the first POST.
-  if (!deviceTokenOf(req.headers.cookie)) headers['set-cookie'] = deviceCookie(newDeviceToken());
+  const token = deviceTokenOf(req.headers.cookie);
+  const issued = token ? undefined : newDeviceToken();
+  if (issued) headers['set-cookie'] = deviceCookie(issued);
+  if (req.method !== 'HEAD')
+    deps.visitors?.openedJoinPage({ address: req.socket.remoteAddress, token, issued, eventId: event.id }, deps.now());
   res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : html);
 }

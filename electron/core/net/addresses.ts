@@ -36,10 +36,3 @@ export function lanAddresses(ifaces = networkInterfaces()): LanAddress[] {
   // Array.prototype.sort is stable: within a rank the system's own order stays.
   return out.sort((a, b) => rank(a) - rank(b));
 }
-
-/** Base URLs (no trailing slash) an attendee can use, best first; loopback when there is no network. */
-export function lanBaseUrls(host: string, port: number, scheme = 'http'): string[] {
-  if (host !== '0.0.0.0' && host !== '::') return [`${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`];
-  const urls = lanAddresses().map((a) => `${scheme}://${a.address}:${port}`);
-  return urls.length ? urls : [`${scheme}://127.0.0.1:${port}`];
-}

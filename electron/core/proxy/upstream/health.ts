@@ -42,6 +42,7 @@ export function retryDeadline(headers: IncomingHttpHeaders, now: number): number
 
 interface Entry {
   state: ResourceHealth['state'];
+  lastTest?: ResourceHealth['lastTest'];
   lastError?: string;
   lastErrorAt?: number;
   coolDownUntil: number;
@@ -81,6 +82,14 @@ export class HealthBoard {
     e.lastErrorAt = now;
   }
 
+  /** Records the organizer's test call; the routing state follows from it like from real traffic. */
+  tested(resourceId: string, result: { ok: boolean; message: string; latencyMs: number }, now: number): void {
+    if (result.ok) this.succeeded(resourceId);
+    else this.failed(resourceId, result.message, now, 0);
+    const { ok, message, latencyMs } = result;
+    this.#entry(resourceId).lastTest = { ok, message, latencyMs, at: new Date(now).toISOString() };
+  }
+
   view(resourceId: string, now: number): ResourceHealth {
     const e = this.#entries.get(resourceId);
     if (!e) return { resourceId, state: 'unknown' };
@@ -92,6 +101,7 @@ export class HealthBoard {
       ...(e.lastError ? { lastError: e.lastError } : {}),
       ...(e.lastErrorAt ? { lastErrorAt: new Date(e.lastErrorAt).toISOString() } : {}),
       ...(cooling ? { coolDownUntil: new Date(e.coolDownUntil).toISOString() } : {}),
+      ...(e.lastTest ? { lastTest: e.lastTest } : {}),
     };
   }
 
