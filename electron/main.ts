@@ -6,12 +6,26 @@
  */
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, Menu, nativeImage, safeStorage, session, shell, Tray } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Menu,
+  Notification,
+  nativeImage,
+  powerMonitor,
+  powerSaveBlocker,
+  safeStorage,
+  session,
+  shell,
+  Tray,
+} from 'electron';
 import { consoleCsp } from './core/admin/http-binding.js';
 import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
 import { safeStorageSecretBox } from './core/store/safe-storage-box.js';
 import { bindAdminIpc, pushTraffic } from './ipc.js';
+import { blockerWakeLock, electronPowerSource, keepDisplayOnForProjector, notifyWarnings } from './shell/power.js';
 import { enableSecurity } from './shell/security.js';
 import { claimSingleInstance } from './shell/single-instance.js';
 import { enableTray } from './shell/tray.js';
@@ -36,14 +50,21 @@ export async function start(): Promise<void> {
     openExternal: (url) => void shell.openExternal(url),
   });
 
+  let display: ReturnType<typeof keepDisplayOnForProjector> | undefined;
   const kit = await createKit({
     dataDir: app.getPath('userData'),
     port: Number(process.env.KIT_PORT ?? 8000),
     adminPort: Number(process.env.KIT_ADMIN_PORT ?? 8001),
+    // A desktop app that will not open because another program holds 8000 helps nobody: take the next port, say so.
+    portFallback: true,
     consoleDir: consoleDir(),
     version: app.getVersion(),
     secretBox: await safeStorageSecretBox(app.getPath('userData'), safeStorage),
+    wakeLock: blockerWakeLock(powerSaveBlocker),
+    displayAwake: () => display?.active() ?? false,
+    power: electronPowerSource(powerMonitor),
   });
+  const stopNotes = notifyWarnings((fn) => kit.readiness.onWarning(fn), Notification);
 
   // Only the console window's own top frame may call the kit.
   const isTrusted = (senderId: number, frameUrl?: string) =>
@@ -57,7 +78,12 @@ export async function start(): Promise<void> {
       indexHtml,
     });
     const stopPush = pushTraffic(kit.feed, win.webContents);
-    win.on('closed', stopPush);
+    display = keepDisplayOnForProjector(win.webContents, powerSaveBlocker);
+    const shown = display;
+    win.on('closed', () => {
+      stopPush();
+      shown.stop();
+    });
   };
   await open();
 
@@ -84,6 +110,8 @@ export async function start(): Promise<void> {
     closing = true;
     e.preventDefault();
     stopTray();
+    stopNotes();
+    display?.stop();
     void kit.close().finally(() => app.exit(0));
   });
 }

@@ -12,6 +12,10 @@ describe('serve flags', () => {
     expect(a).toMatchObject({ command: 'serve', host: '0.0.0.0', port: 8000, adminPort: 8001, demo: true });
     expect(a.dataDir).toContain('ai-proxy-kit');
   });
+  it('lets the default port move when taken, never one the organizer named', () => {
+    expect(parseServeArgs([]).portFallback).toBe(true);
+    expect(parseServeArgs(['--port', '8000']).portFallback).toBe(false);
+  });
   it('takes the flags and refuses a bad port', () => {
     expect(parseServeArgs(['serve', '--port', '0', '--no-demo', '--data-dir', '/x'])).toMatchObject({
       port: 0,
@@ -40,6 +44,21 @@ describe('ai-proxy-kit serve', () => {
       for (let i = 0; i < 100 && !out.includes('Data:'); i++) await new Promise((r) => setTimeout(r, 100));
       expect(out).toMatch(/http:\/\/[\d.]+:\d+\/api\/v1/);
       expect(out).toMatch(/Demo event: http:\/\/[\d.]+:\d+\/join\/demo/);
+      // The event-day checks, one line each; keep-awake is never silent: held, or why not and what to set.
+      expect(out).toContain('Event-day checks:');
+      for (const title of [
+        'Resources',
+        'Disk',
+        'Power',
+        'Network',
+        'Clock',
+        'Keep awake',
+        'Attendees reaching this computer',
+      ])
+        expect(out).toMatch(new RegExp(`^  (ok |!  |NO ) ${title}: `, 'm'));
+      expect(out).toMatch(
+        /Keep awake: (Keeping this computer awake until \d\d:\d\d \(\S+\)|Cannot keep this computer awake: .+\n\s+→ .*(suspend|sleep))/,
+      );
       const consoleUrl = /http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+)/.exec(out);
       expect(consoleUrl).not.toBeNull();
       const token = (await readFile(join(dataDir, 'admin-token'), 'utf8')).trim();

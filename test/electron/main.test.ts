@@ -2,8 +2,9 @@
  * The desktop main process assembled, with a faked `electron` module (the
  * binary cannot run here) and a real kit on port 0: the lock, the security
  * rules, the locked-down window on the console file, the IPC binding that
- * answers only the console window, traffic pushed in batches, the tray, and
- * a clean shutdown.
+ * answers only the console window, traffic pushed in batches, the tray, the
+ * power-save blockers (held exactly while an event is live, the display one
+ * while the projector is shown), and a clean shutdown that releases them.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,16 +19,30 @@ const fake = vi.hoisted(() => {
   const windows: FakeWindow[] = [];
   const sent: Array<[string, unknown]> = [];
   let nextId = 1;
+  const blockers = new Map<number, string>();
+  const blockerLog: string[] = [];
+  let nextBlocker = 1;
   class FakeWindow {
     options: unknown;
     loaded?: string;
     shown = false;
     destroyed = false;
     listeners = new Map<string, Listener>();
+    contentsListeners = new Map<string, Listener[]>();
     webContents = {
       id: nextId++,
       send: (channel: string, payload: unknown) => sent.push([channel, payload]),
       isDestroyed: () => false,
+      url: '',
+      getURL: () => this.webContents.url,
+      on: (name: string, fn: Listener) => {
+        this.contentsListeners.set(name, [...(this.contentsListeners.get(name) ?? []), fn]);
+      },
+      /** What Electron does when the console's hash route changes. */
+      navigate: (hash: string) => {
+        this.webContents.url = `file://${this.loaded}${hash}`;
+        for (const fn of this.contentsListeners.get('did-navigate-in-page') ?? []) fn({}, this.webContents.url);
+      },
     };
     constructor(options: unknown) {
       this.options = options;
@@ -41,6 +56,7 @@ const fake = vi.hoisted(() => {
     }
     async loadFile(file: string) {
       this.loaded = file;
+      this.webContents.url = `file://${file}`;
       this.listeners.get('ready-to-show')?.();
     }
     show() {
@@ -65,6 +81,8 @@ const fake = vi.hoisted(() => {
     tray: { tooltip: '', menu: undefined as unknown, destroyed: false },
     sessionRules: { permission: false, headers: false },
     lockRequested: false,
+    blockers,
+    blockerLog,
   };
   const app = {
     requestSingleInstanceLock: () => {
@@ -124,6 +142,23 @@ const fake = vi.hoisted(() => {
     },
     shell: { openExternal: vi.fn() },
     Tray,
+    powerSaveBlocker: {
+      start: (type: string) => {
+        blockers.set(nextBlocker, type);
+        blockerLog.push(`start ${type}`);
+        return nextBlocker++;
+      },
+      stop: (id: number) => {
+        blockerLog.push(`stop ${blockers.get(id)}`);
+        return blockers.delete(id);
+      },
+      isStarted: (id: number) => blockers.has(id),
+    },
+    powerMonitor: { isOnBatteryPower: () => false },
+    Notification: class {
+      static isSupported = () => true;
+      show() {}
+    },
   };
   return { state, electron };
 });
@@ -144,6 +179,8 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const fn of state.appListeners.get('before-quit') ?? []) fn({ preventDefault: () => undefined });
   await vi.waitFor(() => expect(state.exited).toBe(0), { timeout: 10_000 });
+  // Quitting releases every blocker, whatever was live or shown.
+  expect([...state.blockers.values()]).toEqual([]);
   delete process.env.KIT_PORT;
   delete process.env.KIT_ADMIN_PORT;
   await rm(state.userData, { recursive: true, force: true });
@@ -232,5 +269,84 @@ describe('desktop main process', () => {
     const batches = state.sent.slice(before);
     expect(batches.every(([channel]) => channel === 'kit:traffic')).toBe(true);
     expect(batches.length).toBeLessThan(10);
+  });
+
+  it('keeps the computer awake exactly while an event is live: from the start of the clock to its end, and not after deletion', async () => {
+    const win = state.windows[0] as unknown as { webContents: { id: number } };
+    const call = async <T>(method: string, input: unknown) => {
+      const r = await invoke(win.webContents.id, 'file:///a/index.html', method, input);
+      if (!r.ok) throw new Error(r.error.message);
+      return r.value as T;
+    };
+    const suspension = () => [...state.blockers.values()].filter((t) => t === 'prevent-app-suspension').length;
+    // The demo event is live since start: held, and the tray says until when.
+    expect(suspension()).toBe(1);
+    await vi.waitFor(
+      () =>
+        expect((state.tray.menu as Array<{ label?: string }>).map((i) => i.label)).toContainEqual(
+          expect.stringMatching(/^Keeping this computer awake until \d\d:\d\d/),
+        ),
+      { timeout: 10_000 },
+    );
+    const info = await call<{ preflight: { keepAwake: { state: string; mechanism: string } } }>('kit.info', {});
+    expect(info.preflight.keepAwake).toMatchObject({ state: 'holding', mechanism: 'powerSaveBlocker' });
+
+    // Deleting the live event releases it at once.
+    const events = await call<Array<{ id: string }>>('events.list', {});
+    for (const e of events) await call('events.remove', { id: e.id });
+    await vi.waitFor(() => expect(suspension()).toBe(0));
+
+    // An event that starts in a moment: nobody touches the app, the clock takes the blocker and the end releases it.
+    const resource = await call<{ id: string }>('resources.create', {
+      name: 'Playground',
+      kind: 'playground',
+      deployment: 'playground',
+      auth: { type: 'none' },
+      enabled: true,
+    });
+    const startsAt = Date.now() + 1500;
+    await call('events.create', {
+      name: 'Soon',
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + 2000).toISOString(),
+      timeZone: 'Europe/Paris',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [resource.id],
+      enabled: true,
+    });
+    expect(suspension()).toBe(0);
+    await vi.waitFor(() => expect(suspension()).toBe(1), { timeout: 8_000, interval: 50 });
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt);
+    await vi.waitFor(() => expect(suspension()).toBe(0), { timeout: 8_000, interval: 50 });
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt + 2000);
+
+    // One live at quit: released by the quit (checked after quitting, in afterAll).
+    await call('events.create', {
+      name: 'At quit',
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3600_000).toISOString(),
+      timeZone: 'Europe/Paris',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [resource.id],
+      enabled: true,
+    });
+    await vi.waitFor(() => expect(suspension()).toBe(1));
+  });
+
+  it('keeps the display on while the projector view is open, and only then', () => {
+    const win = state.windows[0] as unknown as { webContents: { navigate(hash: string): void } };
+    const display = () => [...state.blockers.values()].filter((t) => t === 'prevent-display-sleep').length;
+    expect(display()).toBe(0);
+    win.webContents.navigate('#/projector/evt_1');
+    expect(display()).toBe(1);
+    win.webContents.navigate('#/projector/evt_2');
+    expect(display()).toBe(1);
+    win.webContents.navigate('#/traffic');
+    expect(display()).toBe(0);
+    // Left open on the projector: the quit releases it (afterAll).
+    win.webContents.navigate('#/projector');
+    expect(display()).toBe(1);
   });
 });

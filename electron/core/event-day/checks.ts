@@ -40,7 +40,9 @@ export function resourcesCheck(resources: readonly ResourceCheckFacts[]): Prefli
       summary: 'No upstream resource is set up.',
       action: 'Add a resource on the Resources screen (the built-in playground works offline).',
     };
-  const failing = relevant.filter((r) => r.health === 'failing' || (r.lastTest && !r.lastTest.ok && r.health !== 'healthy'));
+  const failing = relevant.filter(
+    (r) => r.health === 'failing' || (r.lastTest && !r.lastTest.ok && r.health !== 'healthy'),
+  );
   if (failing.length) {
     const f = failing[0] as ResourceCheckFacts;
     const why = f.lastTest && !f.lastTest.ok ? `: ${f.lastTest.message}` : '';
@@ -78,7 +80,8 @@ export function diskCheck(disk: DiskFacts | null): PreflightCheck {
       ...base,
       level: 'red',
       summary,
-      action: 'Free space now (screen recordings, downloads, the trash), or start the kit with --data-dir on a larger disk.',
+      action:
+        'Free space now (screen recordings, downloads, the trash), or start the kit with --data-dir on a larger disk.',
     };
   if (disk.freeBytes < need + 1e9)
     return {
@@ -220,7 +223,8 @@ export function reachCheck(r: ReachFacts, liveEvents: number): PreflightCheck {
       ...base,
       level: 'red',
       summary: `No other device has reached this computer in the ${plural(r.noDevices.minutes, 'minute')} since the event started.`,
-      action: 'Guest Wi-Fi often keeps devices apart: try a phone hotspot or travel router, allow the app in the firewall, or pick another address.',
+      action:
+        'Guest Wi-Fi often keeps devices apart: try a phone hotspot or travel router, allow the app in the firewall, or pick another address.',
     };
   if (liveEvents === 0 && r.devices === 0) return { ...base, level: 'green', summary: `${opened} so far.` };
   return { ...base, level: 'green', summary: `${opened}.` };

@@ -25,8 +25,10 @@ export type Spawn = (command: string, args: string[], options: SpawnOptions) => 
 export const sleepSettingsHint: Record<string, string> = {
   linux:
     'Turn off automatic suspend for the day (GNOME: Settings → Power → Automatic Suspend; or `sudo systemctl mask sleep.target suspend.target`), and keep the lid open.',
-  darwin: 'Set System Settings → Battery → Options → "Prevent automatic sleeping when the display is off", and keep the lid open.',
-  win32: 'Set Settings → System → Power → "When plugged in, put my device to sleep after" to Never, and keep the lid open.',
+  darwin:
+    'Set System Settings → Battery → Options → "Prevent automatic sleeping when the display is off", and keep the lid open.',
+  win32:
+    'Set Settings → System → Power → "When plugged in, put my device to sleep after" to Never, and keep the lid open.',
   other: 'Turn off automatic sleep in the system settings for the day, and keep the lid open.',
 };
 
@@ -164,7 +166,9 @@ export function osWakeLock(opts: OsWakeLockOptions = {}): WakeLock {
       });
       c.on('error', (e: NodeJS.ErrnoException) => {
         const reason =
-          e.code === 'ENOENT' ? `${helper.command} is not installed on this machine.` : `${helper.mechanism}: ${e.message}`;
+          e.code === 'ENOENT'
+            ? `${helper.command} is not installed on this machine.`
+            : `${helper.mechanism}: ${e.message}`;
         settle({ ok: false, reason, hint });
         if (child === c) child = undefined;
       });

@@ -131,9 +131,7 @@ export class Readiness {
   }
 
   #resources(now: number): ResourceCheckFacts[] {
-    const used = new Set(
-      this.#deps.store.data.events.filter((e) => isUpcoming(e, now)).flatMap((e) => e.resourceIds),
-    );
+    const used = new Set(this.#deps.store.data.events.filter((e) => isUpcoming(e, now)).flatMap((e) => e.resourceIds));
     return this.#deps.store.data.resources
       .filter((r) => r.enabled)
       .map((r) => {

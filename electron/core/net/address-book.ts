@@ -44,7 +44,9 @@ export class LanAddressBook {
 
   /** Base URLs (no trailing slash) an attendee can use, best first; loopback when there is no network. */
   urls(port: number, scheme = 'http'): string[] {
-    const urls = this.list().map((a) => `${scheme}://${a.address.includes(':') ? `[${a.address}]` : a.address}:${port}`);
+    const urls = this.list().map(
+      (a) => `${scheme}://${a.address.includes(':') ? `[${a.address}]` : a.address}:${port}`,
+    );
     return urls.length ? urls : [`${scheme}://127.0.0.1:${port}`];
   }
 

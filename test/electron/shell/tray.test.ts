@@ -1,9 +1,19 @@
 /** The tray: status lines from the kit, the two actions, and refreshes that rebuild only on change. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { enableTray, type TrayStatus, trayMenu, trayTooltip } from '../../../electron/shell/tray.js';
+import { keepAwakeCheck } from '../../../electron/core/event-day/checks.js';
+import { enableTray, keepAwakeLine, type TrayStatus, trayMenu, trayTooltip } from '../../../electron/shell/tray.js';
+import type { KeepAwakeFacts } from '../../../shared/types.js';
+import { quietPreflight } from '../../support/preflight.js';
 
 const status = (over: Partial<TrayStatus> = {}): TrayStatus => ({
-  info: { version: '1.0.0', lanUrls: ['http://192.168.1.20:8000'], port: 8000, adminPort: 8001, dataDir: '/d' },
+  info: {
+    version: '1.0.0',
+    lanUrls: ['http://192.168.1.20:8000'],
+    port: 8000,
+    adminPort: 8001,
+    dataDir: '/d',
+    preflight: quietPreflight(),
+  },
   liveEvents: 1,
   requestsLastMinute: 42,
   ...over,
@@ -23,6 +33,34 @@ describe('tray', () => {
       'Open console',
       'Quit AI Proxy Kit',
     ]);
+  });
+
+  it('says it keeps the computer awake and until when, or that it cannot, and lists the warnings', () => {
+    const now = Date.parse('2026-03-20T08:00:00Z');
+    const withAwake = (k: KeepAwakeFacts) =>
+      status({
+        info: {
+          ...status().info,
+          preflight: quietPreflight({
+            keepAwake: k,
+            checks: [keepAwakeCheck(k, now)],
+            warnings: [
+              { id: 'b#1', key: 'battery-low', level: 'red', title: 'Battery at 15 % and discharging', message: 'Plug in', since: '' },
+            ],
+          }),
+        },
+      });
+    const until = new Date(now + 3 * 3600_000);
+    const hm = until.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
+    const k: KeepAwakeFacts = { state: 'holding', mechanism: 'powerSaveBlocker', until: until.toISOString(), nextStart: null, display: false };
+    expect(keepAwakeLine(withAwake(k).info)).toBe(`Keeping this computer awake until ${hm}`);
+    const labels = trayMenu(withAwake(k), { open: vi.fn(), quit: vi.fn() }).map((i) => i.label);
+    expect(labels).toContain(`Keeping this computer awake until ${hm}`);
+    expect(labels).toContain('⚠ Battery at 15 % and discharging');
+    expect(keepAwakeLine(withAwake({ ...k, state: 'failed', until: null, reason: 'x' }).info)).toBe(
+      'Cannot keep this computer awake (see the console)',
+    );
+    expect(keepAwakeLine(withAwake({ ...k, state: 'idle', until: null }).info)).toBeUndefined();
   });
 
   it('wires Open and Quit, and rebuilds the menu only when the status changed', () => {

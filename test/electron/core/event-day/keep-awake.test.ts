@@ -45,7 +45,12 @@ describe('awakePlan', () => {
   });
 
   it('chains overlapping and back-to-back events into one stretch, but not across a gap', () => {
-    const events = [ev('a', 0, 60 * min), ev('b', 30 * min, 90 * min), ev('c', 90 * min, 120 * min), ev('d', 180 * min, 200 * min)];
+    const events = [
+      ev('a', 0, 60 * min),
+      ev('b', 30 * min, 90 * min),
+      ev('c', 90 * min, 120 * min),
+      ev('d', 180 * min, 200 * min),
+    ];
     expect(awakePlan(events, T0 + 10 * min).until).toBe(T0 + 120 * min);
     expect(awakePlan(events, T0 + 10 * min).nextStart).toBe(T0 + 30 * min);
   });

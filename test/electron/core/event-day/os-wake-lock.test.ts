@@ -84,7 +84,10 @@ describe('osWakeLock', () => {
       c.exit(1);
     });
     const r = await osWakeLock({ platform: 'linux', spawn }).acquire('x');
-    expect(r).toMatchObject({ ok: false, reason: 'systemd-inhibit said: Failed to connect to bus: No such file or directory' });
+    expect(r).toMatchObject({
+      ok: false,
+      reason: 'systemd-inhibit said: Failed to connect to bus: No such file or directory',
+    });
     expect(!r.ok && r.hint).toMatch(/Automatic Suspend|systemctl mask/);
   });
 
@@ -151,22 +154,25 @@ describe('osWakeLock', () => {
   });
 
   const hasInhibit = process.platform === 'linux' && spawnSync('which', ['systemd-inhibit']).status === 0;
-  it.skipIf(!hasInhibit)('this machine’s real systemd-inhibit holds and releases the lock, or says why it cannot', async () => {
-    const lock = osWakeLock();
-    const r = await lock.acquire('AI Proxy Kit test');
-    if (r.ok) {
-      const listed = spawnSync('systemd-inhibit', ['--list', '--no-pager'], { encoding: 'utf8' }).stdout;
-      expect(listed).toContain('AI Proxy Kit test');
-      lock.release();
-      for (let i = 0; i < 50; i++) {
-        const now = spawnSync('systemd-inhibit', ['--list', '--no-pager'], { encoding: 'utf8' }).stdout;
-        if (!now.includes('AI Proxy Kit test')) return;
-        await new Promise((res) => setTimeout(res, 100));
+  it.skipIf(!hasInhibit)(
+    'this machine’s real systemd-inhibit holds and releases the lock, or says why it cannot',
+    async () => {
+      const lock = osWakeLock();
+      const r = await lock.acquire('AI Proxy Kit test');
+      if (r.ok) {
+        const listed = spawnSync('systemd-inhibit', ['--list', '--no-pager'], { encoding: 'utf8' }).stdout;
+        expect(listed).toContain('AI Proxy Kit test');
+        lock.release();
+        for (let i = 0; i < 50; i++) {
+          const now = spawnSync('systemd-inhibit', ['--list', '--no-pager'], { encoding: 'utf8' }).stdout;
+          if (!now.includes('AI Proxy Kit test')) return;
+          await new Promise((res) => setTimeout(res, 100));
+        }
+        throw new Error('the inhibitor lock was not released');
       }
-      throw new Error('the inhibitor lock was not released');
-    }
-    // A container or a machine without logind: the words come from systemd-inhibit itself.
-    expect(r.reason).toMatch(/^systemd-inhibit (said: |exited)/);
-    expect(r.hint).toMatch(/suspend/i);
-  });
+      // A container or a machine without logind: the words come from systemd-inhibit itself.
+      expect(r.reason).toMatch(/^systemd-inhibit (said: |exited)/);
+      expect(r.hint).toMatch(/suspend/i);
+    },
+  );
 });
