@@ -62,7 +62,10 @@ describe('desktop power', () => {
     expect(b.active.size).toBe(0);
     expect(isProjectorUrl(file('#/projectors'))).toBe(false);
     // A window that opens straight on the projector route holds it from the start.
-    const direct = keepDisplayOnForProjector(Object.assign(new EventEmitter(), { getURL: () => file('#/projector') }), b);
+    const direct = keepDisplayOnForProjector(
+      Object.assign(new EventEmitter(), { getURL: () => file('#/projector') }),
+      b,
+    );
     expect(direct.active()).toBe(true);
     direct.stop();
     expect(b.active.size).toBe(0);
@@ -70,7 +73,12 @@ describe('desktop power', () => {
 
   it('on battery from powerMonitor, the level from the OS', async () => {
     const monitor = { isOnBatteryPower: () => true };
-    const withLevel = electronPowerSource(monitor, async () => ({ onBattery: false, level: 0.4, charging: false, source: 'pmset' }));
+    const withLevel = electronPowerSource(monitor, async () => ({
+      onBattery: false,
+      level: 0.4,
+      charging: false,
+      source: 'pmset',
+    }));
     expect(await withLevel()).toEqual({ onBattery: true, level: 0.4, charging: false, source: 'powerMonitor, pmset' });
     const without = electronPowerSource(monitor, async () => null);
     expect(await without()).toEqual({ onBattery: true, level: null, charging: null, source: 'powerMonitor' });
@@ -90,7 +98,14 @@ describe('desktop power', () => {
       emit = fn;
       return () => undefined;
     }, FakeNotification);
-    emit({ id: 'b#1', key: 'battery-low', level: 'red', title: 'Battery at 15 % and discharging', message: 'Plug in.', since: '' });
+    emit({
+      id: 'b#1',
+      key: 'battery-low',
+      level: 'red',
+      title: 'Battery at 15 % and discharging',
+      message: 'Plug in.',
+      since: '',
+    });
     expect(shown).toEqual([{ title: 'AI Proxy Kit: Battery at 15 % and discharging', body: 'Plug in.' }]);
     stop();
   });

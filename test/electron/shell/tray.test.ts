@@ -45,14 +45,27 @@ describe('tray', () => {
             keepAwake: k,
             checks: [keepAwakeCheck(k, now)],
             warnings: [
-              { id: 'b#1', key: 'battery-low', level: 'red', title: 'Battery at 15 % and discharging', message: 'Plug in', since: '' },
+              {
+                id: 'b#1',
+                key: 'battery-low',
+                level: 'red',
+                title: 'Battery at 15 % and discharging',
+                message: 'Plug in',
+                since: '',
+              },
             ],
           }),
         },
       });
     const until = new Date(now + 3 * 3600_000);
     const hm = until.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-    const k: KeepAwakeFacts = { state: 'holding', mechanism: 'powerSaveBlocker', until: until.toISOString(), nextStart: null, display: false };
+    const k: KeepAwakeFacts = {
+      state: 'holding',
+      mechanism: 'powerSaveBlocker',
+      until: until.toISOString(),
+      nextStart: null,
+      display: false,
+    };
     expect(keepAwakeLine(withAwake(k).info)).toBe(`Keeping this computer awake until ${hm}`);
     const labels = trayMenu(withAwake(k), { open: vi.fn(), quit: vi.fn() }).map((i) => i.label);
     expect(labels).toContain(`Keeping this computer awake until ${hm}`);
