@@ -61,6 +61,12 @@ const resourceFields = {
     .max(200)
     .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, dash, colon or underscore'),
   upstreamDeployment: z.string().trim().max(200).optional(),
+  model: z
+    .string()
+    .trim()
+    .max(200)
+    .regex(/^[A-Za-z0-9._:/-]*$/, 'a model name such as gpt-5-mini')
+    .optional(),
   apiVersion: z.string().trim().max(64).optional(),
   auth: resourceAuthSchema,
   weight: z.number().int().min(1).max(1000).optional(),
@@ -69,8 +75,9 @@ const resourceFields = {
 };
 
 export const resourceCreateSchema = z.object(resourceFields).strict();
+/** On update, `null` clears the model (the kit reads the family from the deployment name again). */
 export const resourceUpdateSchema = z
-  .object({ id, ...resourceFields })
+  .object({ id, ...resourceFields, model: resourceFields.model.unwrap().nullable() })
   .partial()
   .required({ id: true })
   .strict();

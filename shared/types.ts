@@ -47,6 +47,11 @@ export interface Resource {
   deployment: string;
   /** The name upstream knows it by, when it differs (a model override). */
   upstreamDeployment?: string;
+  /**
+   * The model behind the deployment (e.g. `gpt-5-mini`), when its name does not say: the kit learns the
+   * model family from it (reasoning models take `max_completion_tokens`, never `max_tokens`).
+   */
+  model?: string;
   apiVersion?: string;
   auth: ResourceAuth;
   weight?: number;

@@ -21,6 +21,8 @@ export type EmulatorHandler = (req: Received, res: ServerResponse) => void | Pro
 export interface EmulatorOptions {
   /** Milliseconds between streamed chunks. */
   chunkDelayMs?: number;
+  /** Deployment name → the model behind it, where the name does not say (Azure deploys any model under any name). */
+  models?: Record<string, string>;
 }
 
 export interface Emulator {
@@ -29,6 +31,8 @@ export interface Emulator {
   /** Answer the next `times` requests matching `match` with this handler instead of the normal one. */
   override(match: (r: Received) => boolean, handler: EmulatorHandler, times?: number): void;
   route(method: string, pattern: RegExp, handler: EmulatorHandler): void;
+  /** Deployment name → model (a deployment not listed serves the model it is named after). */
+  models: Record<string, string>;
   /** Requests whose upstream connection was closed before the response ended (client aborted). */
   aborted: Received[];
   close(): Promise<void>;
@@ -49,6 +53,40 @@ export function chatCompletion(model: string, content: string) {
     choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
     usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 },
   };
+}
+
+/** The model families that refuse `max_tokens`, as Azure OpenAI and OpenAI list them. */
+const REASONING_MODELS = ['o1', 'o3', 'o4', 'gpt-5', 'codex-mini'];
+export const isReasoningDeployment = (model: string) => REASONING_MODELS.some((m) => model.startsWith(m));
+
+const badRequest = (message: string, param: string | null, code: string | null) => ({
+  error: { message, type: 'invalid_request_error', param, code },
+});
+
+/**
+ * The 400 Azure OpenAI (and OpenAI) answer a chat body with, streamed or not, before any work:
+ * `max_tokens` to a reasoning model; on dated api-versions before 2024-09-01-preview,
+ * `max_completion_tokens`; before 2024-08-01, `stream_options`. Undefined when the body is accepted.
+ */
+export function chatRefusal(body: unknown, model: string, apiVersion: string | null) {
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (isReasoningDeployment(model) && b.max_tokens !== undefined) {
+    return badRequest(
+      "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.",
+      'max_tokens',
+      'unsupported_parameter',
+    );
+  }
+  const dated = apiVersion && /^\d{4}-\d{2}-\d{2}/.test(apiVersion) ? apiVersion.slice(0, 10) : undefined;
+  for (const [field, since] of [
+    ['max_completion_tokens', '2024-09-01'],
+    ['stream_options', '2024-08-01'],
+  ] as const) {
+    if (dated && dated < since && b[field] !== undefined) {
+      return badRequest(`Unrecognized request argument supplied: ${field}`, null, null);
+    }
+  }
+  return undefined;
 }
 
 export const STREAM_PIECES = ['Hel', 'lo', ' from', ' the', ' emu', 'lator'];
@@ -106,14 +144,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const routes: Array<{ method: string; pattern: RegExp; handler: EmulatorHandler }> = [];
   const delay = opts.chunkDelayMs ?? 20;
 
-  const chat: EmulatorHandler = (r, res) =>
-    (r.json as { stream?: boolean })?.stream
+  const models: Record<string, string> = { ...opts.models };
+  const chat: EmulatorHandler = (r, res) => {
+    // The deployment route names the deployment in the path; an OpenAI-style route names the model in the body.
+    const deployment = /^\/openai\/deployments\/([^/]+)\//.exec(r.path)?.[1];
+    const name = deployment ? decodeURIComponent(deployment) : String((r.json as { model?: unknown })?.model ?? '');
+    const refused = chatRefusal(r.json, models[name] ?? name, deployment ? r.query.get('api-version') : null);
+    if (refused) return json(res, 400, refused);
+    return (r.json as { stream?: boolean })?.stream
       ? streamChat(r, res, delay)
       : json(
           res,
           200,
           chatCompletion(String((r.json as { model?: string })?.model ?? 'emulated'), 'Hello from the emulator'),
         );
+  };
   routes.push(
     { method: 'POST', pattern: /^\/openai\/deployments\/[^/]+\/chat\/completions$/, handler: chat },
     { method: 'POST', pattern: /^\/openai\/deployments\/[^/]+\/embeddings$/, handler: embeddings },
@@ -169,6 +214,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     aborted,
     override: (match, handler, times = 1) => overrides.push({ match, handler, times }),
     route: (method, pattern, handler) => routes.push({ method, pattern, handler }),
+    models,
     close: () =>
       new Promise<void>((ok) => {
         server.closeAllConnections();

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { type Emulator, json, type Received } from './emulator.js';
+import { chatRefusal, type Emulator, json, type Received } from './emulator.js';
 
 /** Deterministic "speech": the bytes depend on the input text, and cover every byte value. */
 export function speechBytes(input: string): Buffer {
@@ -52,6 +52,14 @@ function inferenceChat(r: Received, res: ServerResponse) {
     usage: { prompt_tokens: 9, completion_tokens: 4, total_tokens: 13 },
   });
 }
+
+/** Chat by model name (AI inference, the v1 API): refused as Azure refuses it, else answered. */
+const modelChat = (emu: Emulator) => (r: Received, res: ServerResponse) => {
+  const name = String((r.json as { model?: unknown } | undefined)?.model ?? '');
+  const refused = chatRefusal(r.json, emu.models[name] ?? name, null);
+  if (refused) return json(res, 400, refused);
+  return inferenceChat(r, res);
+};
 
 function embeddingsOf(r: Received, res: ServerResponse) {
   const body = (r.json ?? {}) as { input?: unknown; model?: string };
@@ -123,7 +131,7 @@ export function addAzureOpenAIExtras(emu: Emulator): void {
 
 /** Azure AI model inference, at `<emulator>/models/...` (the inference endpoint's shape). */
 export function addInference(emu: Emulator): void {
-  emu.route('POST', /^\/models\/chat\/completions$/, inferenceChat);
+  emu.route('POST', /^\/models\/chat\/completions$/, modelChat(emu));
   emu.route('POST', /^\/models\/embeddings$/, embeddingsOf);
   emu.route('POST', /^\/models\/images\/embeddings$/, embeddingsOf);
   emu.route('GET', /^\/models\/info$/, (r, res) =>
@@ -187,6 +195,6 @@ export function addSearch(emu: Emulator): void {
 
 /** The Azure OpenAI v1 API (`/openai/v1/...`, model in the body). */
 export function addOpenAIV1(emu: Emulator): void {
-  emu.route('POST', /^\/openai\/v1\/chat\/completions$/, inferenceChat);
+  emu.route('POST', /^\/openai\/v1\/chat\/completions$/, modelChat(emu));
   emu.route('POST', /^\/openai\/v1\/embeddings$/, embeddingsOf);
 }

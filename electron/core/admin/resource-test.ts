@@ -6,18 +6,21 @@
 import type { Dispatcher } from 'undici';
 import type { Resource, ResourceTestResult } from '../../../shared/types.js';
 import { upstreamName } from '../proxy/deployments.js';
-import { DEFAULT_AZURE_API_VERSION } from '../proxy/families/azure-openai.js';
+import { chatDialect, DEFAULT_AZURE_API_VERSION } from '../proxy/dialect.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
 
 function probe(r: Resource): { path: string; method: Dispatcher.HttpMethod; body?: string } {
-  const v = encodeURIComponent(r.apiVersion ?? DEFAULT_AZURE_API_VERSION);
+  const version = r.apiVersion ?? DEFAULT_AZURE_API_VERSION;
   switch (r.kind) {
-    case 'azure-openai':
+    case 'azure-openai': {
+      // The limit in the field this deployment takes: a reasoning model refuses `max_tokens`.
+      const field = chatDialect(r, version).field;
       return {
-        path: `/openai/deployments/${encodeURIComponent(upstreamName(r))}/chat/completions?api-version=${v}`,
+        path: `/openai/deployments/${encodeURIComponent(upstreamName(r))}/chat/completions?api-version=${encodeURIComponent(version)}`,
         method: 'POST',
-        body: JSON.stringify({ messages: [{ role: 'user', content: 'ping' }], max_tokens: 1 }),
+        body: JSON.stringify({ messages: [{ role: 'user', content: 'ping' }], [field]: 1 }),
       };
+    }
     case 'azure-inference':
       return { path: `/info?api-version=${encodeURIComponent(r.apiVersion ?? '2024-05-01-preview')}`, method: 'GET' };
     case 'azure-search':

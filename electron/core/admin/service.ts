@@ -112,9 +112,10 @@ export function createAdminService(deps: AdminDeps): Handlers {
 
     'resources.list': async () =>
       store.data.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
-    'resources.create': async (input) => {
+    'resources.create': async ({ model, ...input }) => {
       const r: Resource = {
         ...input,
+        ...(model ? { model } : {}),
         endpoint: checkEndpoint(input.kind, input.endpoint),
         id: newId('res'),
         createdAt: new Date(now()).toISOString(),
@@ -122,7 +123,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       await store.mutate((d) => void d.resources.push(r));
       return resourceView(r);
     },
-    'resources.update': async ({ id, ...patch }) => {
+    'resources.update': async ({ id, model, ...patch }) => {
       const old = resourceOr404(id);
       const kind = patch.kind ?? old.kind;
       const next: Resource = {
@@ -132,6 +133,9 @@ export function createAdminService(deps: AdminDeps): Handlers {
         endpoint: checkEndpoint(kind, patch.endpoint ?? (old.kind === 'playground' ? undefined : old.endpoint)),
         auth: patch.auth ? mergeAuth(old.auth, patch.auth) : old.auth,
       };
+      // null (or an emptied field) clears the model: the family is read from the deployment name again.
+      if (model) next.model = model;
+      else if (model !== undefined) delete next.model;
       await store.mutate((d) => {
         d.resources = d.resources.map((r) => (r.id === id ? next : r));
       });

@@ -65,7 +65,7 @@ export class ProxyCall {
   /** A member the body already had was set: `body()` serializes the JSON again, once. */
   #edited = false;
   /** Top-level members added to the JSON body, written in front of the client's own bytes by `body()`. */
-  #added: string[] | undefined;
+  #added: Map<string, unknown> | undefined;
 
   constructor(
     readonly req: IncomingMessage,
@@ -122,7 +122,9 @@ export class ProxyCall {
       this.#edited = false;
       this.#added = undefined;
     } else if (this.#added) {
-      this.#body = withMembers(this.#body, this.#added);
+      const members: string[] = [];
+      for (const [k, v] of this.#added) members.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+      this.#body = withMembers(this.#body, members);
       this.#added = undefined;
     }
     return this.#body;
@@ -135,24 +137,34 @@ export class ProxyCall {
 
   /**
    * Sets top-level members of the JSON body (the event's token cap,
-   * `stream_options`). The parsed body gets them at once, so handlers that
-   * build their own body from `json()` see them. Members the body does not
-   * have are written into the client's own bytes, after the opening brace: a
-   * copy instead of a parse-and-serialize. When the body already has one,
-   * even as null, it is re-serialized instead, since a later duplicate key
-   * would win upstream.
+   * `stream_options`); `undefined` removes one. The parsed body changes at
+   * once, so handlers that build their own body from `json()` see it.
+   * Members the body does not have are written into the client's own bytes,
+   * after the opening brace: a copy instead of a parse-and-serialize (and a
+   * member added that way can still be changed or taken back before the body
+   * is sent). Changing or removing a member the client's bytes hold, even a
+   * null one, re-serializes instead, since a later duplicate key would win
+   * upstream.
    */
   setJsonMembers(members: Json): void {
     const json = this.#json;
     if (!json) throw new Error('setJsonMembers before json()');
-    const fresh = Object.keys(members).every((k) => !Object.hasOwn(json, k));
-    Object.assign(json, members);
-    if (!fresh || this.#edited) {
-      this.#edited = true;
-      return;
+    for (const k in members) {
+      const v = members[k];
+      if (this.#added?.has(k)) {
+        if (v === undefined) this.#added.delete(k);
+        else this.#added.set(k, v);
+      } else if (Object.hasOwn(json, k)) {
+        this.#edited = true;
+      } else if (v === undefined) {
+        continue;
+      } else if (!this.#edited) {
+        this.#added ??= new Map();
+        this.#added.set(k, v);
+      }
+      if (v === undefined) delete json[k];
+      else json[k] = v;
     }
-    this.#added ??= [];
-    for (const [k, v] of Object.entries(members)) this.#added.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
   }
 
   /** The JSON object body. Anything else (not JSON, an array, a number) is `invalid_json`. */

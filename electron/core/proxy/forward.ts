@@ -17,8 +17,16 @@ import type { Resource } from '../../../shared/types.js';
 import { KitError, toKitError } from '../errors.js';
 import type { UsageSlot } from '../usage/ledger.js';
 import { rankCandidates } from './balance.js';
-import type { ProxyCall } from './call.js';
-import { admit, capOutputTokens, checkOutputTokens, type OutputTokenField, operationLimits } from './limits.js';
+import type { Json, ProxyCall } from './call.js';
+import { azureApiVersion, chatDialect } from './dialect.js';
+import {
+  admit,
+  type CappedOperation,
+  checkOutputTokens,
+  fitOutputLimit,
+  operationOf,
+  streamsChunks,
+} from './limits.js';
 import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
 import { estimateUsage } from './token-estimate.js';
 import { retryDeadline } from './upstream/health.js';
@@ -53,12 +61,13 @@ export interface ForwardPlan {
    */
   metered?: boolean;
   /**
-   * The output-token field this operation uses: the event's cap is applied
-   * there when the request sets none. Default: read from the route's path
-   * (see `operationLimits`); `false` turns it off.
+   * What the call does, for the event's cap (applied in the field the
+   * operation and each upstream take when the request sets none) and stream
+   * usage. Default: read from the route's path (see `operationOf`); `false`
+   * turns both off.
    */
-  outputTokenField?: OutputTokenField | false;
-  /** The operation takes `stream_options.include_usage`: ask for usage on streams. Default: from the path. */
+  operation?: CappedOperation | false;
+  /** The operation takes `stream_options.include_usage`: ask for usage on streams. Default: chat and completions. */
   streamOptions?: boolean;
   /**
    * Sees the upstream answer before the client does (ownership: record the
@@ -117,45 +126,67 @@ export function splitUrl(url: string): { origin: string; path: string } {
 
 const retryableStatus = (s: number) => s === 429 || s >= 500;
 
-/**
- * Azure OpenAI answers 400 to `stream_options` on api-versions before
- * 2024-08-01; the client picked the version, so leave those alone (their
- * tokens are counted by the tokenizer instead). No version (v1 and
- * OpenAI-style routes) means a current API.
- */
-export function acceptsStreamOptions(apiVersion: string | null): boolean {
-  if (!apiVersion || !/^\d{4}-\d{2}-\d{2}/.test(apiVersion)) return true;
-  return apiVersion.slice(0, 10) >= '2024-08-01';
-}
-
 interface Prepared {
   metered: boolean;
-  stripUsage: boolean;
+  /** The parsed body, when limits or stream usage apply to it. */
+  json?: Json;
+  operation?: CappedOperation;
+  /** A stream the kit may ask for usage on (where the resource takes `stream_options`). */
+  askUsage: boolean;
+  /** The client's own `stream_options`, to put back for a resource that refuses the kit's. */
+  clientStreamOptions?: unknown;
+  /** The kit's `stream_options` is in the body now. */
+  usageAsked: boolean;
 }
 
-/** Limits and usage settings that depend on the request body, applied once before any attempt. */
+/** Limits that depend on the request body but not on the resource, checked once before any attempt. */
 async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
   const method = (call.req.method ?? 'GET').toUpperCase();
   const metered = plan.metered ?? (method === 'POST' && !plan.candidates.every((r) => r.kind === 'mcp'));
-  const byPath = operationLimits(call.path);
-  const field = plan.outputTokenField ?? byPath.outputTokenField;
-  // An explicit field parses the body; a path default applies only to a body the family already parsed.
-  if (field && (plan.outputTokenField || call.parsedJson)) await capOutputTokens(call, field);
+  const operation = plan.operation === false ? undefined : (plan.operation ?? operationOf(call.path));
+  // An explicit operation parses the body; a path default applies only to a body the family already parsed.
+  if (plan.operation) await call.json();
   const json = call.parsedJson;
-  if (json) checkOutputTokens(call.caller.event, json);
-  let stripUsage = false;
-  if (
-    (plan.streamOptions ?? byPath.streamOptions) &&
-    json?.stream === true &&
-    acceptsStreamOptions(call.query.get('api-version'))
-  ) {
-    const so = json.stream_options;
-    if (!(so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true)) {
+  if (!json) return { metered, askUsage: false, usageAsked: false };
+  checkOutputTokens(call.caller.event, json);
+  const so = json.stream_options;
+  const clientAsked = !!so && typeof so === 'object' && (so as { include_usage?: unknown }).include_usage === true;
+  const askUsage =
+    operation !== undefined && json.stream === true && !clientAsked && (plan.streamOptions ?? streamsChunks(operation));
+  return { metered, json, operation, askUsage, clientStreamOptions: so, usageAsked: false };
+}
+
+/**
+ * Fits the body to the resource about to receive it: the output limit in
+ * the field it takes, and the kit's request for stream usage where it takes
+ * `stream_options` (taken back for one that does not). Returns whether the
+ * usage chunk must be hidden from the client.
+ */
+function fitBody(call: ProxyCall, p: Prepared, resource: Resource): boolean {
+  const { json, operation } = p;
+  if (!json || !operation) return false;
+  const chat =
+    operation === 'chat' || p.askUsage
+      ? chatDialect(
+          resource,
+          resource.kind === 'azure-openai' ? azureApiVersion(call.path, call.query, resource) : null,
+        )
+      : undefined;
+  fitOutputLimit(call, json, operation, operation === 'chat' ? chat : undefined);
+  if (!p.askUsage || !chat) return false;
+  if (chat.streamOptions) {
+    if (!p.usageAsked) {
+      const so = p.clientStreamOptions;
       call.setJsonMembers({ stream_options: { ...(so && typeof so === 'object' ? so : {}), include_usage: true } });
-      stripUsage = true;
+      p.usageAsked = true;
     }
+    return true;
   }
-  return { metered, stripUsage };
+  if (p.usageAsked) {
+    call.setJsonMembers({ stream_options: p.clientStreamOptions });
+    p.usageAsked = false;
+  }
+  return false;
 }
 
 export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void> {
@@ -163,7 +194,8 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   if (plan.candidates.length === 0) {
     throw new KitError('deployment_not_found', `No enabled resource serves "${plan.deployment}".`);
   }
-  const { metered, stripUsage } = await prepare(call, plan);
+  const prepared = await prepare(call, plan);
+  const { metered } = prepared;
   const { upstream, now } = call.deps;
   const admitted = metered ? admit(call, plan.deployment) : undefined;
   const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
@@ -176,6 +208,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     for (let i = 0; i < attempts; i++) {
       const resource = order[i] as Resource;
       call.record.resourceId = resource.id;
+      const stripUsage = fitBody(call, prepared, resource);
       const req = plan.build(resource);
       let headers: Record<string, string>;
       try {

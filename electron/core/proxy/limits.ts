@@ -3,13 +3,15 @@
  * without per-route code: the daily request cap and the optional daily token
  * budget (checked, and the request counted, when `forward` is about to send a
  * metered call upstream), and the max-token cap on whichever output-token
- * field a request carries (applied on the way upstream when it sets none).
+ * field a request carries (applied on the way upstream, in the field that
+ * upstream takes, when it sets none).
  */
 import type { KitEvent } from '../../../shared/types.js';
 import { describeInstant } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import type { EventDay, UsageSlot } from '../usage/ledger.js';
 import type { Json, ProxyCall } from './call.js';
+import { type ChatDialect, chatLimitFields } from './dialect.js';
 
 /** The body fields that bound a call's output, across the chat, legacy completion, responses and run APIs. */
 export const outputTokenFields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -56,33 +58,33 @@ export function admit(call: ProxyCall, deployment: string): { day: EventDay; slo
   return { day, slot };
 }
 
-export interface OperationLimits {
-  /** Where the event's cap goes when the request sets no output limit; false: nowhere. */
-  outputTokenField?: OutputTokenField | false;
-  /** The operation takes `stream_options.include_usage`. */
-  streamOptions?: boolean;
-}
+/** The operations whose output the event's cap bounds, each with its own body field. */
+export type CappedOperation = 'chat' | 'completions' | 'responses' | 'runs';
 
 /**
- * What an operation takes, read from its path (below `/api/v1`), so a new
- * family's routes get the cap and stream usage without per-route code:
- * chat and legacy completions use `max_tokens`; the Responses API
- * `max_output_tokens`; assistant runs `max_completion_tokens`. Only the
- * OpenAI-shaped chat/completions APIs get `stream_options` (the Azure AI
- * inference API refuses parameters it does not know).
+ * What an operation is, read from its path (below `/api/v1`), so a new
+ * family's routes get the cap and stream usage without per-route code: chat
+ * completions (on any family's path), legacy completions, the Responses API,
+ * assistant runs.
  */
-export function operationLimits(path: string): OperationLimits {
-  const p = path.replace(/\/+$/, '');
-  if (/\/responses$/.test(p)) return { outputTokenField: 'max_output_tokens' };
-  if (/\/runs$/.test(p)) return { outputTokenField: 'max_completion_tokens' };
-  if (/\/completions$/.test(p)) {
-    return {
-      outputTokenField: 'max_tokens',
-      streamOptions: /^\/openai\/(v1|deployments\/[^/]+)\/(chat\/)?completions$/.test(p),
-    };
-  }
-  return {};
+export function operationOf(path: string): CappedOperation | undefined {
+  const p = path.endsWith('/') ? path.replace(/\/+$/, '') : path;
+  if (p.endsWith('/chat/completions')) return 'chat';
+  if (p.endsWith('/completions')) return 'completions';
+  if (p.endsWith('/responses')) return 'responses';
+  if (p.endsWith('/runs')) return 'runs';
+  return undefined;
 }
+
+/** The one field each non-chat operation bounds its output with (chat's depends on the upstream: see `dialect.ts`). */
+const fixedField: Record<Exclude<CappedOperation, 'chat'>, OutputTokenField> = {
+  completions: 'max_tokens',
+  responses: 'max_output_tokens',
+  runs: 'max_completion_tokens',
+};
+
+/** Chat and legacy completions stream OpenAI-style chunks and take `stream_options.include_usage`. */
+export const streamsChunks = (op: CappedOperation | undefined): boolean => op === 'chat' || op === 'completions';
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
@@ -106,17 +108,40 @@ export function checkOutputTokens(event: KitEvent, json: Json): void {
 }
 
 /**
- * For families: checks the request's output-token fields against the cap and,
- * when it sets none, writes the cap into `field` (the one this API uses) so no
- * single call can exceed it (see `ProxyCall.setJsonMembers`). Returns the
- * parsed body.
+ * Fits the body's output limit to the resource about to receive it (the cap
+ * was checked on every field already, by `checkOutputTokens`). A chat field
+ * the upstream would refuse, or ignore, is moved to the one it takes; a
+ * request that sets none gets the event's cap in that field, so no single
+ * call can exceed it. A body that already fits is left as the client sent
+ * it. Called again for each resource a call fails over to: the edits are
+ * made on the current body, so they hold whatever the last one did.
  */
-export async function capOutputTokens(call: ProxyCall, field: OutputTokenField): Promise<Json> {
-  const json = await call.json();
-  const { event } = call.caller;
-  checkOutputTokens(event, json);
-  if (event.maxTokenCap > 0 && !outputTokenFields.some((f) => isCount(json[f]))) {
-    call.setJsonMembers({ [field]: event.maxTokenCap });
+export function fitOutputLimit(call: ProxyCall, json: Json, op: CappedOperation, chat: ChatDialect | undefined): void {
+  const cap = call.caller.event.maxTokenCap;
+  if (op !== 'chat' || !chat) {
+    const field = op === 'chat' ? 'max_tokens' : fixedField[op];
+    if (cap > 0 && !outputTokenFields.some((f) => isCount(json[f]))) call.setJsonMembers({ [field]: cap });
+    return;
   }
-  return json;
+  let kept = false;
+  let moved: number | undefined;
+  let edits: Json | undefined;
+  for (const f of chatLimitFields) {
+    const v = json[f];
+    if (chat.accepts.includes(f)) {
+      if (isCount(v)) kept = true;
+    } else if (v !== undefined) {
+      edits ??= {};
+      edits[f] = undefined;
+      if (isCount(v)) moved ??= v;
+    }
+  }
+  if (!kept) {
+    const value = moved ?? (cap > 0 ? cap : undefined);
+    if (value !== undefined) {
+      edits ??= {};
+      edits[chat.field] = value;
+    }
+  }
+  if (edits) call.setJsonMembers(edits);
 }

@@ -3,7 +3,15 @@ import type { EntraMode, ResourceKind } from '../../../shared/types';
 
 export const kindInfo: Record<
   ResourceKind,
-  { label: string; endpoint: string; deployment: string; deploymentHint: string; apiVersion: boolean }
+  {
+    label: string;
+    endpoint: string;
+    deployment: string;
+    deploymentHint: string;
+    apiVersion: boolean;
+    /** The kind serves chat models whose family (reasoning or not) decides the token-cap field. */
+    model: boolean;
+  }
 > = {
   'azure-openai': {
     label: 'Azure OpenAI',
@@ -11,6 +19,7 @@ export const kindInfo: Record<
     deployment: 'Deployment name',
     deploymentHint: 'The name attendees pass as the deployment, e.g. gpt-4o-mini.',
     apiVersion: true,
+    model: true,
   },
   'azure-inference': {
     label: 'Azure AI Inference',
@@ -18,6 +27,7 @@ export const kindInfo: Record<
     deployment: 'Model name',
     deploymentHint: 'The model attendees name in the request body.',
     apiVersion: true,
+    model: true,
   },
   'azure-search': {
     label: 'Azure AI Search',
@@ -25,6 +35,7 @@ export const kindInfo: Record<
     deployment: 'Index name',
     deploymentHint: 'The index attendees query.',
     apiVersion: true,
+    model: false,
   },
   'foundry-agents': {
     label: 'Foundry agents',
@@ -32,6 +43,7 @@ export const kindInfo: Record<
     deployment: 'Model deployment',
     deploymentHint: 'The model deployment agents run on.',
     apiVersion: true,
+    model: false,
   },
   mcp: {
     label: 'MCP server',
@@ -39,6 +51,7 @@ export const kindInfo: Record<
     deployment: 'Server name',
     deploymentHint: 'Attendees reach it at /api/v1/mcp/<server name>.',
     apiVersion: false,
+    model: false,
   },
   'openai-compatible': {
     label: 'OpenAI-compatible',
@@ -46,6 +59,7 @@ export const kindInfo: Record<
     deployment: 'Model name',
     deploymentHint: 'OpenAI, Ollama, LM Studio, llama.cpp or vLLM model name.',
     apiVersion: false,
+    model: true,
   },
   playground: {
     label: 'Playground (offline)',
@@ -53,6 +67,7 @@ export const kindInfo: Record<
     deployment: 'Deployment name',
     deploymentHint: 'The built-in offline model answers under this name.',
     apiVersion: false,
+    model: false,
   },
 };
 

@@ -21,6 +21,7 @@ interface Draft {
   endpoint: string;
   deployment: string;
   upstreamDeployment: string;
+  model: string;
   apiVersion: string;
   authType: AuthType;
   secret: string;
@@ -31,7 +32,17 @@ interface Draft {
   enabled: boolean;
 }
 
-const fieldNames = ['name', 'kind', 'endpoint', 'deployment', 'upstreamDeployment', 'apiVersion', 'auth', 'weight'];
+const fieldNames = [
+  'name',
+  'kind',
+  'endpoint',
+  'deployment',
+  'upstreamDeployment',
+  'model',
+  'apiVersion',
+  'auth',
+  'weight',
+];
 
 function initialDraft(r?: ResourceView): Draft {
   const auth = r?.auth;
@@ -41,6 +52,7 @@ function initialDraft(r?: ResourceView): Draft {
     endpoint: r && r.kind !== 'playground' ? r.endpoint : '',
     deployment: r?.deployment ?? '',
     upstreamDeployment: r?.upstreamDeployment ?? '',
+    model: r?.model ?? '',
     apiVersion: r?.apiVersion ?? '',
     authType: auth?.type ?? 'api-key',
     secret: '',
@@ -101,6 +113,8 @@ export function ResourceForm(props: {
       ...(playground ? {} : { endpoint: d.endpoint.trim() }),
       deployment: d.deployment,
       ...(d.upstreamDeployment.trim() ? { upstreamDeployment: d.upstreamDeployment.trim() } : {}),
+      // On edit an emptied field clears the model (null); a new resource simply has none.
+      ...(info.model && d.model.trim() ? { model: d.model.trim() } : props.resource?.model ? { model: null } : {}),
       ...(d.apiVersion.trim() && info.apiVersion ? { apiVersion: d.apiVersion.trim() } : {}),
       auth: auth(),
       ...(d.weight.trim() ? { weight: /^\d+$/.test(d.weight.trim()) ? Number(d.weight) : d.weight } : {}),
@@ -208,6 +222,16 @@ export function ResourceForm(props: {
             placeholder="same"
             hint="Only when upstream knows it by another name."
           />
+          {info.model && (
+            <TextField
+              label="Model"
+              value={d.model}
+              onChange={(v) => set('model', v)}
+              error={errors.model}
+              placeholder="e.g. gpt-5-mini"
+              hint="The model behind the deployment, when its name does not say. Reasoning models (o-series, gpt-5) get the token cap as max_completion_tokens."
+            />
+          )}
           {info.apiVersion && (
             <TextField
               label="API version"

@@ -123,6 +123,7 @@ export function Resources() {
                         <td className="mono">
                           {r.deployment}
                           {r.upstreamDeployment && <div className="cell-sub">→ {r.upstreamDeployment}</div>}
+                          {r.model && <div className="cell-sub">model {r.model}</div>}
                         </td>
                         <td className="small" style={{ maxWidth: 260, wordBreak: 'break-all' }}>
                           {endpointLabel(r)}

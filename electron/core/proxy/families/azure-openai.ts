@@ -8,10 +8,11 @@
 import type { Resource } from '../../../../shared/types.js';
 import type { Json, ProxyCall } from '../call.js';
 import { openAiKinds, resolveDeployment, upstreamName } from '../deployments.js';
+import { DEFAULT_AZURE_API_VERSION } from '../dialect.js';
 import { forward, type UpstreamRequest } from '../forward.js';
 import type { ProxyRoute } from '../route.js';
 
-export const DEFAULT_AZURE_API_VERSION = '2024-10-21';
+export { DEFAULT_AZURE_API_VERSION };
 
 export function withApiVersion(call: ProxyCall, resource: Resource): string {
   if (call.query.has('api-version')) return call.search;

@@ -70,6 +70,36 @@ describe('ProxyCall JSON edits', () => {
       stream_options: { x: 1, include_usage: true },
     });
   });
+
+  it('changes or takes back a member it spliced in, without touching the client bytes', async () => {
+    const raw = '{"messages":[],"stream":true}';
+    const call = callWithBody(raw);
+    const json = await call.json();
+    call.setJsonMembers({ max_completion_tokens: 10, stream_options: { include_usage: true } });
+    call.setJsonMembers({ max_completion_tokens: undefined, max_tokens: 10, stream_options: undefined });
+    expect(json).toEqual({ messages: [], stream: true, max_tokens: 10 });
+    expect((await call.body()).toString()).toBe(`{"max_tokens":10,${raw.slice(1)}`);
+  });
+
+  it('re-serializes to remove a member the client sent, and again for an edit after the body went out', async () => {
+    const call = callWithBody('{"max_tokens":20,"model":"m"}');
+    await call.json();
+    call.setJsonMembers({ max_tokens: undefined, max_completion_tokens: 20 });
+    expect(JSON.parse((await call.body()).toString())).toEqual({ model: 'm', max_completion_tokens: 20 });
+    // A failover to a resource that takes the other field: the body is fitted again.
+    call.setJsonMembers({ max_completion_tokens: undefined, max_tokens: 20 });
+    const again = (await call.body()).toString();
+    expect(JSON.parse(again)).toEqual({ model: 'm', max_tokens: 20 });
+    expect(again).not.toContain('max_completion_tokens');
+  });
+
+  it('ignores taking back a member the body never had', async () => {
+    const raw = '{"a":1}';
+    const call = callWithBody(raw);
+    await call.json();
+    call.setJsonMembers({ b: undefined });
+    expect((await call.body()).toString()).toBe(raw);
+  });
 });
 
 describe('CallSignal', () => {

@@ -158,10 +158,10 @@ describe('max tokens cap', () => {
     expect(emu.received.at(-1)?.body.toString()).toBe(raw);
   });
 
-  it('applies the cap upstream when the request sets no limit', async () => {
+  it('applies the cap upstream when the request sets no limit, in the field the api-version takes', async () => {
     const { apiKey } = await setup({ maxTokenCap: 64 });
     expect((await post(apiKey, hello)).status).toBe(200);
-    expect(emu.received.at(-1)?.json).toEqual({ ...hello, max_tokens: 64 });
+    expect(emu.received.at(-1)?.json).toEqual({ ...hello, max_completion_tokens: 64 });
   });
 
   it('leaves requests alone when the event sets no cap', async () => {
