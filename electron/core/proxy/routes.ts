@@ -13,6 +13,7 @@
  * | Image Embeddings           | /images/embeddings (also /models/images/embeddings)            | inference       |
  * | Azure Inference Info       | /info              (also /models/info)                         | inference       |
  * | OpenAI v1 chat, embeddings | /openai/v1/chat/completions, /openai/v1/embeddings             | openai-v1       |
+ * | Models (list, retrieve)    | /openai/v1/models[/{id}], /openai/models[/{id}]                | models          |
  * | Foundry Conversations      | /openai/v1/conversations[/{id}[/...]]                          | openai-v1       |
  * | Foundry Responses          | /openai/v1/responses[/{id}[/...]]                              | openai-v1       |
  * | Foundry Agents (classic)   | /assistants, /threads (+ messages, runs, steps), /threads/runs | agents          |
@@ -27,6 +28,7 @@ import { azureOpenAIRoutes } from './families/azure-openai.js';
 import { eventInfoRoutes } from './families/eventinfo.js';
 import { inferenceRoutes } from './families/inference.js';
 import { mcpRoutes } from './families/mcp.js';
+import { modelsRoutes } from './families/models.js';
 import { openAiV1Routes } from './families/openai-v1.js';
 import { searchRoutes } from './families/search.js';
 import type { ProxyRoute } from './route.js';
@@ -35,6 +37,7 @@ export const proxyRoutes: ProxyRoute[] = [
   ...azureOpenAIRoutes,
   ...inferenceRoutes,
   ...openAiV1Routes,
+  ...modelsRoutes,
   ...agentsRoutes,
   ...searchRoutes,
   ...mcpRoutes,
