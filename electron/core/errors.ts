@@ -33,6 +33,8 @@ const statusByCode = {
   upstream_unavailable: 502,
   upstream_timeout: 504,
   upstream_auth_failed: 502,
+  // the kit itself cannot write (a full disk)
+  store_unavailable: 503,
   // registration
   event_not_found: 404,
   wrong_password: 403,

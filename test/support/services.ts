@@ -149,8 +149,76 @@ export const HOTELS = [
   { id: '3', title: 'City Hotel', content: 'Close to the station', rating: 3 },
 ];
 
-/** An Azure AI Search service with one index of three documents, both URL styles. */
-export function addSearch(emu: Emulator): void {
+/** An index definition in the service's shape: fields, a vector profile, an Azure OpenAI vectorizer. */
+export function indexDefinition(name: string, apiKey = '<redacted>') {
+  const field = (f: Record<string, unknown>) => ({
+    searchable: false,
+    filterable: false,
+    retrievable: true,
+    stored: true,
+    sortable: false,
+    facetable: false,
+    key: false,
+    analyzer: null,
+    dimensions: null,
+    vectorSearchProfile: null,
+    synonymMaps: [],
+    ...f,
+  });
+  return {
+    '@odata.context': 'https://emulated.search.windows.net/$metadata#indexes/$entity',
+    '@odata.etag': '"0x8DCA1B2C3D4E5F6"',
+    name,
+    defaultScoringProfile: null,
+    fields: [
+      field({ name: 'id', type: 'Edm.String', key: true, filterable: true }),
+      field({ name: 'title', type: 'Edm.String', searchable: true, analyzer: 'en.microsoft' }),
+      field({ name: 'content', type: 'Edm.String', searchable: true }),
+      field({ name: 'rating', type: 'Edm.Int32', filterable: true, sortable: true, facetable: true }),
+      field({
+        name: 'contentVector',
+        type: 'Collection(Edm.Single)',
+        searchable: true,
+        dimensions: 3,
+        vectorSearchProfile: 'default-profile',
+      }),
+    ],
+    scoringProfiles: [],
+    corsOptions: null,
+    suggesters: [{ name: 'sg', searchMode: 'analyzingInfixMatching', sourceFields: ['title'] }],
+    analyzers: [],
+    tokenizers: [],
+    tokenFilters: [],
+    charFilters: [],
+    normalizers: [],
+    encryptionKey: null,
+    similarity: { '@odata.type': '#Microsoft.Azure.Search.BM25Similarity', k1: null, b: null },
+    semantic: null,
+    vectorSearch: {
+      algorithms: [
+        { name: 'hnsw', kind: 'hnsw', hnswParameters: { metric: 'cosine', m: 4, efConstruction: 400, efSearch: 500 } },
+      ],
+      profiles: [{ name: 'default-profile', algorithm: 'hnsw', vectorizer: 'aoai', compression: null }],
+      vectorizers: [
+        {
+          name: 'aoai',
+          kind: 'azureOpenAI',
+          azureOpenAIParameters: {
+            resourceUri: 'https://emulated.openai.azure.com',
+            deploymentId: 'text-embedding-3-small',
+            apiKey,
+            modelName: 'text-embedding-3-small',
+            authIdentity: null,
+          },
+        },
+      ],
+      compressions: [],
+    },
+  };
+}
+
+/** An Azure AI Search service with three documents in each of its indexes, both URL styles. */
+export function addSearch(emu: Emulator, indexes: readonly string[] = ['hotels', 'hotels-v2']): void {
   const results = (r: Received) => {
     const body = (r.json ?? {}) as { search?: string; top?: number; count?: boolean; vectorQueries?: unknown[] };
     const text = (body.search ?? r.query.get('search') ?? '*').toLowerCase();
@@ -187,6 +255,25 @@ export function addSearch(emu: Emulator): void {
   emu.route('GET', new RegExp(`^/indexes${idx}/docs/(?!\\$count$)[^/]+$`), (r, res) =>
     lookup(decodeURIComponent(r.path.split('/').pop() ?? ''), res),
   );
+  // The index definition, as the service answers it (secrets redacted by the service itself).
+  emu.route('GET', /^\/indexes(?:\/([^/('"]+)|\('([^']+)'\))$/, (r, res) => {
+    const m = /^\/indexes(?:\/([^/('"]+)|\('([^']+)'\))$/.exec(r.path);
+    const name = decodeURIComponent(m?.[1] ?? m?.[2] ?? '');
+    if (!r.query.get('api-version')) {
+      return json(res, 400, {
+        error: {
+          code: '',
+          message: "The request is invalid. Details: api-version : The 'api-version' query parameter is required.",
+        },
+      });
+    }
+    if (!indexes.includes(name)) {
+      return json(res, 404, {
+        error: { code: '', message: `No index with the name '${name}' was found in the service 'emulated'.` },
+      });
+    }
+    json(res, 200, indexDefinition(name));
+  });
   // Writes exist upstream too: a test proves the kit never lets one through.
   emu.route('POST', new RegExp(`^/indexes${idx}/docs/(index|search\\.index)$`), (_r, res) =>
     json(res, 200, { value: [] }),

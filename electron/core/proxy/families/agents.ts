@@ -13,6 +13,7 @@ import type { ProxyCall } from '../call.js';
 import type { ObjectType } from '../ownership.js';
 import { ownershipOf } from '../ownership.js';
 import type { ProxyRoute } from '../route.js';
+import { collectionRoutes } from './collections.js';
 import { listObjects } from './object-lists.js';
 import { createObject, homeResources, objectCall, optionalJson, type Target } from './objects.js';
 
@@ -27,27 +28,8 @@ export const projectTarget: Target = (call, r) => {
 
 const foundry = (call: ProxyCall): Resource[] => homeResources(call, ['foundry-agents'], 'Foundry agents resource');
 const idParam = (call: ProxyCall) => call.params.id ?? '';
-
-function collection(path: string, type: ObjectType, upload = false): ProxyRoute[] {
-  return [
-    {
-      method: 'POST',
-      path,
-      handler: (call) => createObject(call, { type, home: foundry, target: projectTarget, stream: upload }),
-    },
-    { method: 'GET', path, handler: (call) => listObjects(call, type, foundry(call), projectTarget) },
-    {
-      method: ['GET', 'POST', 'DELETE'],
-      path: `${path}/:id`,
-      handler: (call) => objectCall(call, type, idParam(call), projectTarget),
-    },
-    {
-      method: ['GET', 'POST', 'DELETE'],
-      path: `${path}/:id/*`,
-      handler: (call) => objectCall(call, type, idParam(call), projectTarget),
-    },
-  ];
-}
+const collection = (path: string, type: ObjectType, upload = false) =>
+  collectionRoutes(path, type, { home: foundry, target: projectTarget, upload });
 
 /** Creating a new agent (or a version of one) claims its name for the caller. */
 function createNamed(nameOf: (call: ProxyCall, body: Record<string, unknown> | undefined) => unknown) {

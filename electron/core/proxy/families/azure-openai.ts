@@ -2,8 +2,9 @@
  * Azure OpenAI deployment routes (`/openai/deployments/{deployment}/...`).
  * An azure-openai resource gets the same path and the client's api-version;
  * an OpenAI-compatible server (or the playground) gets `/v1/<operation>` with
- * the model named in the body instead. Multipart uploads (audio) stream
- * straight through; binary answers (speech) stream straight back.
+ * the model named in the body instead. Multipart uploads (audio, image
+ * edits) stream straight through; binary answers (speech) stream straight
+ * back.
  */
 import type { Resource } from '../../../../shared/types.js';
 import type { Json, ProxyCall } from '../call.js';
@@ -49,8 +50,8 @@ function deploymentJson(operation: string) {
 }
 
 /**
- * A multipart upload (audio to transcribe or translate), streamed to
- * upstream as it arrives with the client's content type (and boundary). An
+ * A multipart upload (audio to transcribe or translate, an image to edit),
+ * streamed to upstream as it arrives with the client's content type (and boundary). An
  * OpenAI-compatible server reads the model from the form as the client wrote it.
  */
 function deploymentMultipart(operation: string) {
@@ -95,5 +96,10 @@ export const azureOpenAIRoutes: ProxyRoute[] = [
     method: 'POST',
     path: '/openai/deployments/:deployment/audio/translations',
     handler: deploymentMultipart('audio/translations'),
+  },
+  {
+    method: 'POST',
+    path: '/openai/deployments/:deployment/images/edits',
+    handler: deploymentMultipart('images/edits'),
   },
 ];

@@ -21,6 +21,33 @@ function renamed(r: Resource, json: Json): Pick<UpstreamRequest, 'body' | 'heade
   return { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...json, model: name }) };
 }
 
+/**
+ * The name upstream knows `model` by on resource `r`: its own upstream name
+ * when `model` is its deployment, else that of the event's resource on the
+ * same endpoint (the same Azure account) that serves `model`; anything else
+ * goes as written. A call pinned to `r` by an object it names (a previous
+ * response, a file) may still ask for another of the event's models.
+ */
+export function upstreamModel(call: ProxyCall, r: Resource, model: string): string {
+  if (r.deployment === model) return upstreamName(r);
+  const sibling = call.deps.store
+    .resourcesOf(call.caller.event)
+    .find((x) => x.deployment === model && x.kind === r.kind && x.endpoint === r.endpoint);
+  return sibling ? upstreamName(sibling) : model;
+}
+
+/** The JSON body with its `model` renamed for `r` (see `upstreamModel`), or nothing when the name stands. */
+export function renamedFor(
+  call: ProxyCall,
+  r: Resource,
+  json: Json | undefined,
+): Pick<UpstreamRequest, 'body' | 'headers'> {
+  if (typeof json?.model !== 'string') return {};
+  const name = upstreamModel(call, r, json.model);
+  if (name === json.model) return {};
+  return { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...json, model: name }) };
+}
+
 function inferenceQuery(call: ProxyCall, r: Resource): string {
   const q = new URLSearchParams(call.query);
   if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_INFERENCE_API_VERSION);

@@ -1,20 +1,24 @@
 /**
  * Azure AI Search, read-only: the query operations a search SDK makes, in
  * both URL styles (REST `indexes/{index}/docs/search` and OData
- * `indexes('{index}')/docs/search.post.search`). Anything that writes
- * (documents, index management) is 405, so even an admin key stays read-only
- * through the kit. The index must be one of the event's search resources.
+ * `indexes('{index}')/docs/search.post.search`), and reading the index's
+ * definition (`indexes/{index}`, `indexes('{index}')`), which vector-store
+ * libraries do before they query. Anything that writes (documents, index
+ * management) is 405, so even an admin key stays read-only through the kit.
+ * The index must be one of the event's search resources.
  */
 import { KitError } from '../../errors.js';
 import type { ProxyCall } from '../call.js';
 import { resolveDeployment, upstreamName } from '../deployments.js';
-import { forward } from '../forward.js';
+import { type ForwardPlan, forward } from '../forward.js';
 import type { ProxyRoute } from '../route.js';
 
 export const DEFAULT_SEARCH_API_VERSION = '2024-07-01';
 
 /** The read operations, by the part of the path after the index. */
 const readOps: Array<{ method: 'GET' | 'POST'; tail: RegExp }> = [
+  // The index definition (fields, vector profiles): vector-store libraries read it before they query.
+  { method: 'GET', tail: /^$/ },
   { method: 'GET', tail: /^\/docs$/ },
   { method: 'POST', tail: /^\/docs\/(search|search\.post\.search)$/ },
   { method: 'GET', tail: /^\/docs\/\$count$/ },
@@ -41,7 +45,7 @@ export function splitIndexPath(afterIndexes: string): { index: string; tail: str
 const readOnly = (method: string) =>
   new KitError(
     'method_not_allowed',
-    `The kit gives read-only access to search: ${method} on this path would change the index. Queries, counts, suggestions and document lookups are allowed.`,
+    `The kit gives read-only access to search: ${method} on this path would change the index, or list the service's other indexes. Queries, counts, suggestions, document lookups and reading the index's definition are allowed.`,
     { allow: 'GET, POST' },
   );
 
@@ -66,7 +70,48 @@ async function search(call: ProxyCall): Promise<void> {
         ...(method === 'GET' ? { body: null } : {}),
       };
     },
+    ...(parts.tail === '' ? { respond: asAttendeeSees(parts.index) } : {}),
   });
+}
+
+/** Members of an index definition that hold credentials (a vectorizer's key, an encryption key's secret). */
+const secretMembers = new Set(['apiKey', 'applicationSecret', 'accessCredentials']);
+
+/** A definition is small: strip what the upstream key could see and the attendee must not, by name, at any depth. */
+function withoutSecrets(v: unknown, depth = 0): unknown {
+  if (depth > 32 || v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => withoutSecrets(x, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v))
+    out[k] = secretMembers.has(k) && x !== null ? null : withoutSecrets(x, depth + 1);
+  return out;
+}
+
+/**
+ * The index definition as the attendee should see it: under the name they
+ * asked for (the resource may know it by another upstream), without
+ * credentials.
+ */
+function asAttendeeSees(index: string): NonNullable<ForwardPlan['respond']> {
+  return (_resource, status) =>
+    status === 200
+      ? {
+          async rewrite(body) {
+            let v: unknown;
+            try {
+              v = JSON.parse(body.toString('utf8'));
+            } catch {
+              throw new KitError(
+                'upstream_unavailable',
+                'The search service answered an index definition the kit cannot read.',
+              );
+            }
+            const clean = withoutSecrets(v) as Record<string, unknown>;
+            if (clean && typeof clean === 'object' && !Array.isArray(clean) && 'name' in clean) clean.name = index;
+            return Buffer.from(JSON.stringify(clean));
+          },
+        }
+      : undefined;
 }
 
 export const searchRoutes: ProxyRoute[] = [

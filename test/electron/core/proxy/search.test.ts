@@ -1,14 +1,15 @@
 /**
  * Azure AI Search through the kit with the official `@azure/search-documents`
  * client (text and vector queries, count, document lookup, suggest,
- * autocomplete) and the seed's REST form; writes are refused with 405 even
- * though the upstream key could write, and only the event's indexes answer.
+ * autocomplete, reading the index definition) and the seed's REST form;
+ * writes are refused with 405 even though the upstream key could write, and
+ * only the event's indexes answer.
  */
-import { AzureKeyCredential, SearchClient } from '@azure/search-documents';
+import { AzureKeyCredential, SearchClient, SearchIndexClient } from '@azure/search-documents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Emulator, startEmulator } from '../../../support/emulator.js';
 import { eventInput, startKit, type TestKit } from '../../../support/kit.js';
-import { addSearch } from '../../../support/services.js';
+import { addSearch, indexDefinition } from '../../../support/services.js';
 
 interface Hotel {
   id: string;
@@ -47,6 +48,11 @@ const client = (index = 'hotels') =>
     allowInsecureConnection: true,
     retryOptions: { maxRetries: 0 },
   });
+
+const requestsCounted = async () => {
+  const usage = await kit.call('usage.report', { eventId: (await kit.call('events.list', {}))[0]!.id });
+  return usage.attendees.reduce((n, a) => n + a.requests, 0);
+};
 
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -112,6 +118,56 @@ describe('AI Search queries through the kit', () => {
     expect((await doc.json()).title).toBe('City Hotel');
   });
 
+  it('SearchIndexClient.getIndex reads the definition, under the attendee’s index name', async () => {
+    const indexes = new SearchIndexClient(kit.apiBase, new AzureKeyCredential(apiKey), {
+      allowInsecureConnection: true,
+      retryOptions: { maxRetries: 0 },
+    });
+    const index = await indexes.getIndex('hotels');
+    expect(index.name).toBe('hotels');
+    expect(index.fields.map((f) => f.name)).toEqual(['id', 'title', 'content', 'rating', 'contentVector']);
+    expect(index.vectorSearch?.profiles?.[0]?.name).toBe('default-profile');
+    const got = emu.received.at(-1);
+    expect(got?.method).toBe('GET');
+    expect(got?.path).toBe("/indexes('hotels-v2')");
+    expect(got?.query.get('api-version')).toBeTruthy();
+    expect(got?.headers['api-key']).toBe('search-admin-key');
+  });
+
+  it('the REST form GET indexes/{index} reads it too; credentials in a definition never reach the attendee', async () => {
+    // A service that hands a vectorizer's key back (an older api-version) must not leak it through the kit.
+    emu.override(
+      (x) => x.path === '/indexes/hotels-v2',
+      (_x, res) => {
+        const body = JSON.stringify(indexDefinition('hotels-v2', 'aoai-secret-key-42'));
+        res.writeHead(200, { 'content-type': 'application/json; odata.metadata=minimal' });
+        res.end(body);
+      },
+    );
+    const counted = await requestsCounted();
+    const r = await fetch(`${kit.apiBase}/indexes/hotels?api-version=2024-07-01`, { headers: { 'api-key': apiKey } });
+    expect(r.status).toBe(200);
+    const text = await r.text();
+    expect(text).not.toContain('aoai-secret-key-42');
+    const def = JSON.parse(text);
+    expect(def.name).toBe('hotels');
+    expect(def.vectorSearch.vectorizers[0].azureOpenAIParameters.apiKey).toBeNull();
+    expect(def.vectorSearch.vectorizers[0].azureOpenAIParameters.deploymentId).toBe('text-embedding-3-small');
+    expect(emu.received.at(-1)?.path).toBe('/indexes/hotels-v2');
+    // Reading a definition is a GET: it does not count toward the daily cap.
+    expect(await requestsCounted()).toBe(counted);
+  });
+
+  it('an index outside the event cannot be read, whatever the service holds', async () => {
+    const before = emu.received.length;
+    const r = await fetch(`${kit.apiBase}/indexes('hotels-v2')?api-version=2024-07-01`, {
+      headers: { 'api-key': apiKey },
+    });
+    expect(r.status).toBe(404);
+    expect((await r.json()).error.code).toBe('deployment_not_found');
+    expect(emu.received.length).toBe(before);
+  });
+
   it('writes are 405 even with an upstream admin key, and never reach upstream', async () => {
     const before = emu.received.length;
     const e = await client()
@@ -126,8 +182,10 @@ describe('AI Search queries through the kit', () => {
       ['POST', '/indexes/hotels/docs/index'],
       ['PUT', '/indexes/hotels'],
       ['DELETE', '/indexes/hotels'],
-      ['GET', '/indexes/hotels'],
+      ['DELETE', "/indexes('hotels')"],
+      ['POST', "/indexes('hotels')"],
       ['GET', '/indexes'],
+      ['GET', '/indexes/hotels/stats'],
       ['POST', '/indexes'],
       ['GET', '/indexes/hotels/docs/search'],
       ['POST', "/indexes('hotels')/docs/search.index"],
