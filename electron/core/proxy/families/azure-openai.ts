@@ -51,8 +51,9 @@ function deploymentJson(operation: string) {
 
 /**
  * A multipart upload (audio to transcribe or translate, an image to edit),
- * streamed to upstream as it arrives with the client's content type (and boundary). An
- * OpenAI-compatible server reads the model from the form as the client wrote it.
+ * streamed to upstream as it arrives with the client's content type (and
+ * boundary). An OpenAI-compatible server reads the model from the form as
+ * the client wrote it.
  */
 function deploymentMultipart(operation: string) {
   return async (call: ProxyCall): Promise<void> => {
