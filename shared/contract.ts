@@ -44,7 +44,7 @@ const method = <I extends z.ZodType, O>(input: I) => ({ input, output: undefined
 export const contract = {
   'kit.info': method<typeof schemas.empty, KitInfo>(schemas.empty),
   /** Puts one of the machine's addresses on the QR code, join links and key cards (in memory, for this run). */
-  'kit.useAddress': method<typeof schemas.address, KitInfo>(schemas.address),
+  'kit.chooseAddress': method<typeof schemas.address, KitInfo>(schemas.address),
   'resources.list': method<typeof schemas.empty, ResourceView[]>(schemas.empty),
   'resources.create': method<typeof resourceCreateSchema, ResourceView>(resourceCreateSchema),
   'resources.update': method<typeof resourceUpdateSchema, ResourceView>(resourceUpdateSchema),

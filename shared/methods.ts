@@ -6,7 +6,7 @@
  */
 export const methodNames = [
   'kit.info',
-  'kit.useAddress',
+  'kit.chooseAddress',
   'resources.list',
   'resources.create',
   'resources.update',

@@ -200,7 +200,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     now,
     info,
     eventsChanged: () => void keepAwake.refresh(),
-    useAddress: (address) => addresses.prefer(address),
+    chooseAddress: (address) => addresses.prefer(address),
   });
   const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });
 

@@ -10,12 +10,14 @@ import { TrafficProvider, useTicker, useTrafficModel } from './lib/traffic';
 import { useLoad } from './lib/use-load';
 import { Attendees } from './screens/Attendees';
 import { Events } from './screens/Events';
+import { Help } from './screens/Help';
 import { Overview } from './screens/Overview';
 import { Projector } from './screens/Projector';
 import { Resources } from './screens/Resources';
 import { Traffic } from './screens/Traffic';
 import { Icon, type IconName } from './ui/icons';
 import { ToastProvider } from './ui/toast';
+import { WarningBanners } from './ui/warnings';
 
 const nav: Array<{ screen: Route['screen']; label: string; icon: IconName }> = [
   { screen: 'overview', label: 'Overview', icon: 'overview' },
@@ -42,6 +44,11 @@ function KitStatus({ info, error }: { info?: KitInfo; error?: Error }) {
       <span className="pill ok" style={{ justifySelf: 'start' }}>
         Serving on port {info?.port ?? '…'}
       </span>
+      {info?.preflight.network.portNote && (
+        <span className="pill warn" style={{ justifySelf: 'start' }}>
+          Port {info.preflight.network.configuredPort} was busy
+        </span>
+      )}
       <span>{lastMinute} requests in the last minute</span>
       <span className="muted">
         {info ? `v${info.version}` : ''} · {isDesktop ? 'desktop' : 'headless'}
@@ -50,7 +57,17 @@ function KitStatus({ info, error }: { info?: KitInfo; error?: Error }) {
   );
 }
 
-function Frame({ route, info, infoError }: { route: Route; info?: KitInfo; infoError?: Error }) {
+function Frame({
+  route,
+  info,
+  infoError,
+  reloadInfo,
+}: {
+  route: Route;
+  info?: KitInfo;
+  infoError?: Error;
+  reloadInfo: () => void;
+}) {
   return (
     <div className="app">
       <aside className="side">
@@ -75,7 +92,9 @@ function Frame({ route, info, infoError }: { route: Route; info?: KitInfo; infoE
         <KitStatus info={info} error={infoError} />
       </aside>
       <main className="main">
-        {route.screen === 'overview' && <Overview info={info} />}
+        <WarningBanners warnings={info?.preflight.warnings ?? []} />
+        {route.screen === 'overview' && <Overview info={info} reloadInfo={reloadInfo} />}
+        {route.screen === 'help' && <Help section={route.section} />}
         {route.screen === 'events' && <Events />}
         {route.screen === 'resources' && <Resources />}
         {route.screen === 'attendees' && <Attendees eventId={route.eventId} />}
@@ -114,16 +133,22 @@ function TokenGate({ retry }: { retry: () => void }) {
 
 export function App() {
   const route = useRoute();
-  const info = useLoad(() => kit.kit.info({}), [], 15_000);
+  // Often enough for the device count and warnings to feel live; kit.info is cheap.
+  const info = useLoad(() => kit.kit.info({}), [], 5000);
   if (!info.data && info.error instanceof AdminError && info.error.code === 'unauthorized')
     return <TokenGate retry={info.reload} />;
   return (
     <ToastProvider>
       <TrafficProvider>
         {route.screen === 'projector' ? (
-          <Projector eventId={route.eventId} info={info.data} />
+          <Projector eventId={route.eventId} info={info.data} reloadInfo={info.reload} />
         ) : (
-          <Frame route={route} info={info.data} infoError={info.data ? undefined : info.error} />
+          <Frame
+            route={route}
+            info={info.data}
+            infoError={info.data ? undefined : info.error}
+            reloadInfo={info.reload}
+          />
         )}
       </TrafficProvider>
     </ToastProvider>

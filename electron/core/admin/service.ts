@@ -26,7 +26,7 @@ export interface AdminDeps {
   /** Told after an event was created, changed or removed (keep-awake looks again at once). */
   eventsChanged?: () => void;
   /** Puts an address on the QR code. */
-  useAddress?: (address: string | null) => void;
+  chooseAddress?: (address: string | null) => void;
 }
 
 export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<Output<M>> };
@@ -104,9 +104,9 @@ export function createAdminService(deps: AdminDeps): Handlers {
 
   return {
     'kit.info': async () => deps.info(),
-    'kit.useAddress': async ({ address }) => {
-      if (!deps.useAddress) throw new KitError('conflict', 'This kit listens on one address only.');
-      deps.useAddress(address);
+    'kit.chooseAddress': async ({ address }) => {
+      if (!deps.chooseAddress) throw new KitError('conflict', 'This kit listens on one address only.');
+      deps.chooseAddress(address);
       return deps.info();
     },
 

@@ -11,7 +11,8 @@ export type Route =
   | { screen: 'resources' }
   | { screen: 'attendees'; eventId?: string }
   | { screen: 'traffic' }
-  | { screen: 'projector'; eventId?: string };
+  | { screen: 'projector'; eventId?: string }
+  | { screen: 'help'; section?: string };
 
 export function parseRoute(hash: string): Route {
   const [screen = '', id] = hash.replace(/^#\/?/, '').split('/');
@@ -24,13 +25,16 @@ export function parseRoute(hash: string): Route {
     case 'attendees':
     case 'projector':
       return { screen, eventId };
+    case 'help':
+      return { screen, section: eventId };
     default:
       return { screen: 'overview' };
   }
 }
 
 export function href(route: Route): string {
-  const id = 'eventId' in route && route.eventId ? `/${encodeURIComponent(route.eventId)}` : '';
+  const sub = 'eventId' in route ? route.eventId : 'section' in route ? route.section : undefined;
+  const id = sub ? `/${encodeURIComponent(sub)}` : '';
   return route.screen === 'overview' ? '#/' : `#/${route.screen}${id}`;
 }
 

@@ -1,6 +1,7 @@
 /**
  * Event-day home: is the kit serving, where attendees connect, which events
- * are live with how many attendees and requests, and the last minute at a glance.
+ * are live with how many attendees, devices and requests, the last minute at
+ * a glance, the event-day checks, and what to do when nobody reaches the kit.
  */
 import type { EventView } from '../../../shared/contract';
 import type { KitInfo } from '../../../shared/types';
@@ -9,9 +10,11 @@ import { fmtCompact, fmtMs, fmtRange, fmtRelative } from '../lib/format';
 import { href } from '../lib/router';
 import { useTicker, useTrafficModel } from '../lib/traffic';
 import { useLoad } from '../lib/use-load';
+import { AddressPicker } from '../ui/address-picker';
 import { CopyButton } from '../ui/copy';
 import { Icon } from '../ui/icons';
 import { PageHead, Pill } from '../ui/page';
+import { NoDevicesAdvice, PreflightPanel } from '../ui/preflight';
 import { Empty, Loaded } from '../ui/states';
 
 type EventRow = EventView & { requestsToday: number };
@@ -37,7 +40,11 @@ function Stat(props: { label: string; value: string; sub?: string }) {
   );
 }
 
-function EventTile({ e }: { e: EventRow }) {
+export function devicesLine(n: number): string {
+  return `${n} device${n === 1 ? ' has' : 's have'} opened the join page`;
+}
+
+function EventTile({ e, devices }: { e: EventRow; devices: number }) {
   return (
     <div className="event-tile">
       <div>
@@ -69,6 +76,12 @@ function EventTile({ e }: { e: EventRow }) {
           <div className="label">{e.capacity ? `of ${e.capacity} attendees` : 'attendees'}</div>
         </div>
         <div>
+          <div className="value" data-testid={`devices-${e.code}`}>
+            {fmtCompact(devices)}
+          </div>
+          <div className="label">devices opened the join page</div>
+        </div>
+        <div>
           <div className="value">{fmtCompact(e.requestsToday)}</div>
           <div className="label">requests today</div>
         </div>
@@ -77,12 +90,15 @@ function EventTile({ e }: { e: EventRow }) {
   );
 }
 
-export function Overview({ info }: { info?: KitInfo }) {
+export function Overview({ info, reloadInfo }: { info?: KitInfo; reloadInfo: () => void }) {
   const events = useLoad(loadEvents, [], 5000);
   const traffic = useTrafficModel();
   const now = useTicker(2000);
   const minute = traffic.summary(60, now);
   const liveCount = events.data?.filter((e) => e.live).length;
+  const reach = info?.preflight.reach;
+  const devicesOf = (id: string) => reach?.byEvent.find((b) => b.eventId === id)?.devices ?? 0;
+  const net = info?.preflight.network;
   return (
     <>
       <PageHead
@@ -96,7 +112,8 @@ export function Overview({ info }: { info?: KitInfo }) {
         }
       />
       <div className="stack">
-        <div className="grid cols-4">
+        {info && <NoDevicesAdvice info={info} reload={reloadInfo} />}
+        <div className="grid cols-5">
           <Stat
             label="Live events"
             value={liveCount === undefined ? '…' : String(liveCount)}
@@ -106,6 +123,11 @@ export function Overview({ info }: { info?: KitInfo }) {
             label="Attendees"
             value={events.data ? fmtCompact(events.data.reduce((n, e) => n + e.attendeeCount, 0)) : '…'}
             sub="in live and upcoming events"
+          />
+          <Stat
+            label="Devices"
+            value={reach ? fmtCompact(reach.devices) : '…'}
+            sub={reach ? `${devicesLine(reach.devices).replace(/^\d+ devices? /, '')}` : undefined}
           />
           <Stat label="Requests / min" value={fmtCompact(minute.requests)} sub={`${minute.errors} refused or failed`} />
           <Stat label="Latency p95" value={fmtMs(minute.p95)} sub={`p50 ${fmtMs(minute.p50)}`} />
@@ -131,7 +153,7 @@ export function Overview({ info }: { info?: KitInfo }) {
                     Create an event and put its QR code on the projector; attendees register from their phones.
                   </Empty>
                 ) : (
-                  rows.map((e) => <EventTile key={e.id} e={e} />)
+                  rows.map((e) => <EventTile key={e.id} e={e} devices={devicesOf(e.id)} />)
                 )
               }
             </Loaded>
@@ -142,6 +164,22 @@ export function Overview({ info }: { info?: KitInfo }) {
               {info ? <Pill kind="ok">Serving</Pill> : <Pill>Starting…</Pill>}
             </div>
             <div className="stack" style={{ gap: 12 }}>
+              <div className="section-title">Port</div>
+              <p className="small" data-testid="port-line">
+                {net ? (
+                  net.portNote ? (
+                    <>
+                      <strong>{net.port}</strong>, not {net.configuredPort}: {net.portNote}
+                    </>
+                  ) : (
+                    <>
+                      <strong>{net.port}</strong>, as configured
+                    </>
+                  )
+                ) : (
+                  '…'
+                )}
+              </p>
               <div className="section-title">SDK endpoint on the LAN</div>
               <div className="url-list">
                 {(info?.lanUrls ?? []).map((u) => (
@@ -152,6 +190,12 @@ export function Overview({ info }: { info?: KitInfo }) {
                 ))}
                 {info && info.lanUrls.length === 0 && <p className="muted">No network interface found.</p>}
               </div>
+              {info && info.preflight.network.addresses.length > 1 && (
+                <>
+                  <div className="section-title">On the QR code</div>
+                  <AddressPicker info={info} onChange={reloadInfo} />
+                </>
+              )}
               <div className="section-title">Console</div>
               <p className="small">Admin listener on 127.0.0.1:{info?.adminPort ?? '…'} (this machine only).</p>
               <div className="section-title">Data folder</div>
@@ -161,6 +205,7 @@ export function Overview({ info }: { info?: KitInfo }) {
             </div>
           </section>
         </div>
+        <PreflightPanel info={info} />
       </div>
     </>
   );

@@ -1,43 +1,63 @@
 /**
  * What goes on the big screen: the join QR code, the join URL and the event
- * code in type readable from the back row. When the laptop has several
- * network interfaces, the organizer picks the one the room's Wi-Fi is on.
+ * code in type readable from the back row, and how many devices have opened
+ * the join page (the room arriving). When the laptop has several network
+ * interfaces, the organizer picks the one the room's Wi-Fi is on (the kit
+ * keeps the pick, so key cards and join links agree). The display stays on:
+ * the desktop app holds a blocker while this view is open; in a browser the
+ * page asks for a screen wake lock.
  */
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect } from 'react';
 import type { EventView } from '../../../shared/contract';
 import type { KitInfo } from '../../../shared/types';
-import { kit } from '../client';
+import { isDesktop, kit } from '../client';
 import { fmtRange } from '../lib/format';
 import { href, navigate } from '../lib/router';
 import { useLoad } from '../lib/use-load';
+import { AddressPicker } from '../ui/address-picker';
 import { Icon } from '../ui/icons';
 import { Qr } from '../ui/qr';
 import { Empty, Failed, Loading } from '../ui/states';
-
-const LAN_KEY = 'kit-projector-lan';
 
 function pick(events: EventView[], id?: string): EventView | undefined {
   return events.find((e) => e.id === id) ?? events.find((e) => e.live) ?? events.find((e) => e.enabled);
 }
 
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return url;
-  }
+/** In a browser (the headless console), ask for a screen wake lock while the projector is shown. */
+function useScreenWakeLock(): void {
+  useEffect(() => {
+    if (isDesktop) return; // the desktop app holds a display blocker for this view
+    const wl = (navigator as Navigator & { wakeLock?: { request(t: 'screen'): Promise<{ release(): Promise<void> }> } })
+      .wakeLock;
+    if (!wl) return;
+    let lock: { release(): Promise<void> } | undefined;
+    let gone = false;
+    const take = () =>
+      wl.request('screen').then(
+        (l) => {
+          if (gone) void l.release();
+          else lock = l;
+        },
+        () => undefined,
+      );
+    // A wake lock ends when the tab is hidden; take it again when the projector comes back.
+    const again = () => document.visibilityState === 'visible' && void take();
+    void take();
+    document.addEventListener('visibilitychange', again);
+    return () => {
+      gone = true;
+      document.removeEventListener('visibilitychange', again);
+      void lock?.release();
+    };
+  }, []);
 }
 
-export function Projector({ eventId, info }: { eventId?: string; info?: KitInfo }) {
+export function Projector({ eventId, info, reloadInfo }: { eventId?: string; info?: KitInfo; reloadInfo: () => void }) {
   const events = useLoad(() => kit.events.list({}), [], 5000);
-  const [lan, setLan] = useState(() => sessionStorage.getItem(LAN_KEY) ?? '');
-  const lanUrls = info?.lanUrls ?? [];
-  const base = lanUrls.includes(lan) ? lan : lanUrls[0];
+  const base = info?.lanUrls[0];
   const event = events.data ? pick(events.data, eventId) : undefined;
-
-  useEffect(() => {
-    if (lan) sessionStorage.setItem(LAN_KEY, lan);
-  }, [lan]);
+  const devices = event ? (info?.preflight.reach.byEvent.find((b) => b.eventId === event.id)?.devices ?? 0) : 0;
+  useScreenWakeLock();
 
   let body: ReactNode;
   if (events.error && !events.data) body = <Failed error={events.error} retry={events.reload} />;
@@ -108,15 +128,7 @@ export function Projector({ eventId, info }: { eventId?: string; info?: KitInfo 
               ))}
             </select>
           )}
-          {lanUrls.length > 1 && (
-            <select aria-label="Network address" value={base} onChange={(e) => setLan(e.target.value)}>
-              {lanUrls.map((u) => (
-                <option key={u} value={u}>
-                  {hostOf(u)}
-                </option>
-              ))}
-            </select>
-          )}
+          {info && <AddressPicker info={info} onChange={reloadInfo} label="Network address" />}
           <button
             type="button"
             className="small"
@@ -134,7 +146,11 @@ export function Projector({ eventId, info }: { eventId?: string; info?: KitInfo 
       {body}
       <div className="projector-foot">
         <span>{event ? `${fmtRange(event.startsAt, event.endsAt, event.timeZone)} (${event.timeZone})` : ''}</span>
-        <span>{event ? `${event.attendeeCount} registered${event.capacity ? ` of ${event.capacity}` : ''}` : ''}</span>
+        <span data-testid="projector-devices">
+          {event
+            ? `${devices} device${devices === 1 ? ' has' : 's have'} opened the join page · ${event.attendeeCount} registered${event.capacity ? ` of ${event.capacity}` : ''}`
+            : ''}
+        </span>
       </div>
     </div>
   );

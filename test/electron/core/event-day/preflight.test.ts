@@ -212,8 +212,10 @@ describe('kit.info preflight', () => {
     } finally {
       await first.stop();
     }
-    await expect(kit.call('kit.useAddress', { address: '10.9.9.9' })).rejects.toMatchObject({ code: 'invalid_input' });
-    const info = await kit.call('kit.useAddress', { address: '127.0.0.1' });
+    await expect(kit.call('kit.chooseAddress', { address: '10.9.9.9' })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    const info = await kit.call('kit.chooseAddress', { address: '127.0.0.1' });
     expect(info.lanUrls[0]).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 
