@@ -2,13 +2,19 @@
  * The packaging config: valid for the installed electron-builder (its own
  * schema check), the promised targets per OS, and every file the app opens
  * at run time is inside the package, with every runtime import a production
- * dependency (a devDependency would be missing from the installed app).
+ * dependency (a devDependency would be missing from the installed app). The
+ * NSIS include script adds the firewall rule for attendees at install and
+ * removes it at uninstall, and compiles with makensis.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules, createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PORTS } from '../electron/core/config.js';
+import { FALLBACK_SPAN } from '../electron/core/event-day/listen.js';
 import { packageRoot } from '../electron/core/paths.js';
 
 const root = packageRoot();
@@ -144,4 +150,76 @@ describe('electron-builder.yml', () => {
     const missing = [...imported].filter((p) => !(p in pkg.dependencies));
     expect(missing).toEqual([]);
   });
+});
+
+describe('the Windows installer’s firewall rule (NSIS include)', () => {
+  const nsis = config.nsis as { include?: string };
+  const script = readFileSync(join(root, nsis.include ?? 'missing'), 'utf8');
+  const macro = (name: string) => new RegExp(`!macro ${name}\\n([\\s\\S]*?)!macroend`).exec(script)?.[1] ?? '';
+  /** An NSIS symbol reference, `$` `{NAME}`, spelled out so it is not mistaken for a template placeholder. */
+  const sym = (name: string) => `$\{${name}}`;
+  const define = (name: string) => new RegExp(`!define ${name} "([^"]+)"`).exec(script)?.[1];
+
+  it('is the include electron-builder uses, and defines both macros', () => {
+    expect(nsis.include).toBe('build/installer.nsh');
+    expect(macro('customInstall')).toContain('netsh advfirewall firewall add rule');
+    expect(macro('customUnInstall')).toContain('netsh advfirewall firewall delete rule');
+  });
+
+  it('allows inbound TCP to the kit’s program on its LAN ports (default, fallbacks, HTTPS), private networks only', () => {
+    const add = /netsh advfirewall firewall add rule ([^']+)'/.exec(macro('customInstall'))?.[1] ?? '';
+    expect(add).toContain('dir=in');
+    expect(add).toContain('action=allow');
+    expect(add).toContain('protocol=TCP');
+    expect(add).toContain('profile=private');
+    expect(add).not.toMatch(/public|domain/);
+    expect(add).toContain(`program="$INSTDIR\\${sym('APP_EXECUTABLE_FILENAME')}"`);
+    expect(add).toContain(`localport=${sym('KIT_FIREWALL_PORTS')}`);
+    const { lan, https } = DEFAULT_PORTS;
+    expect(define('KIT_FIREWALL_PORTS')).toBe(`${lan},${lan + 2}-${lan + 1 + FALLBACK_SPAN},${https}`);
+  });
+
+  it('removes the same rule on uninstall, and before adding it (a reinstall never stacks two)', () => {
+    const name = define('KIT_FIREWALL_RULE');
+    expect(name).toBe('AI Proxy Kit (attendees)');
+    const del = `netsh advfirewall firewall delete rule name="${sym('KIT_FIREWALL_RULE')}"`;
+    expect(macro('customUnInstall')).toContain(del);
+    const install = macro('customInstall');
+    expect(install.indexOf(del)).toBeGreaterThanOrEqual(0);
+    expect(install.indexOf(del)).toBeLessThan(install.indexOf('firewall add rule'));
+  });
+
+  const makensis = spawnSync('makensis', ['-VERSION']).status === 0;
+  it.skipIf(!makensis)(
+    'compiles with makensis inside an installer and an uninstaller (Debian: apt-get install nsis)',
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'kit-nsis-'));
+      try {
+        const harness = join(dir, 'harness.nsi');
+        writeFileSync(
+          harness,
+          [
+            'Unicode true',
+            '!define APP_EXECUTABLE_FILENAME "ai-proxy-kit.exe"',
+            `OutFile "${join(dir, 'kit-installer.exe')}"`,
+            'RequestExecutionLevel user',
+            `!include "${join(root, 'build', 'installer.nsh')}"`,
+            'Section "Install"',
+            '  !insertmacro customInstall',
+            `  WriteUninstaller "$INSTDIR\\uninstall.exe"`,
+            'SectionEnd',
+            'Section "Uninstall"',
+            '  !insertmacro customUnInstall',
+            'SectionEnd',
+            '',
+          ].join('\n'),
+        );
+        // -WX: a warning (an undefined symbol, a bad macro) fails the build too.
+        execFileSync('makensis', ['-V2', '-WX', harness], { stdio: 'pipe' });
+        expect(existsSync(join(dir, 'kit-installer.exe'))).toBe(true);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 
 export const APP_NAME = 'ai-proxy-kit';
 
+/** The ports the kit asks for by default (the Windows installer's firewall rule names the same ones). */
+export const DEFAULT_PORTS = { lan: 8000, admin: 8001, https: 8443 } as const;
+
 export function defaultDataDir(env = process.env, platform = process.platform): string {
   if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);

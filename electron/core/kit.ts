@@ -11,7 +11,7 @@ import type { Server as HttpsServer } from 'node:https';
 import type { KitInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
-import { adminToken } from './config.js';
+import { adminToken, DEFAULT_PORTS } from './config.js';
 import { KeepAwake, type WakeLock } from './event-day/keep-awake.js';
 import { listenWithFallback } from './event-day/listen.js';
 import type { PowerSource } from './event-day/power.js';
@@ -204,7 +204,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   });
   const admin = createAdminServer({ handlers, feed, token, consoleDir: opts.consoleDir });
 
-  const wanted = { lan: opts.port ?? 8000, admin: opts.adminPort ?? 8001 };
+  const wanted = { lan: opts.port ?? DEFAULT_PORTS.lan, admin: opts.adminPort ?? DEFAULT_PORTS.admin };
   try {
     const fallback = opts.portFallback ?? false;
     const l = await listenWithFallback(lan, wanted.lan, host, { fallback, avoid: [wanted.admin], what: 'LAN' });
@@ -213,7 +213,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     adminPort = (await listenWithFallback(admin, wanted.admin, '127.0.0.1', { fallback, avoid: [port], what: 'admin' }))
       .port;
     if (lanSecure)
-      httpsPort = (await listenWithFallback(lanSecure, opts.httpsPort ?? 8443, host, { fallback, what: 'HTTPS' })).port;
+      httpsPort = (await listenWithFallback(lanSecure, opts.httpsPort ?? DEFAULT_PORTS.https, host, { fallback, what: 'HTTPS' })).port;
   } catch (e) {
     const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
     await Promise.all([...servers.map(closeServer), playground.close(), upstream.close()]);

@@ -222,7 +222,10 @@ export function reachCheck(r: ReachFacts, liveEvents: number): PreflightCheck {
     return {
       ...base,
       level: 'red',
-      summary: `No other device has reached this computer in the ${plural(r.noDevices.minutes, 'minute')} since the event started.`,
+      summary:
+        r.noDevices.minutes >= 1
+          ? `No other device has reached this computer in the ${plural(r.noDevices.minutes, 'minute')} the event has been live.`
+          : 'No other device has reached this computer since the event started.',
       action:
         'Guest Wi-Fi often keeps devices apart: try a phone hotspot or travel router, allow the app in the firewall, or pick another address.',
     };

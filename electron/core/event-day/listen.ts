@@ -21,6 +21,15 @@ function listen(server: Server | HttpsServer, port: number, host: string): Promi
   });
 }
 
+/** Where a taken port falls back to, in order (0 = any free port). */
+export function fallbackPorts(port: number, avoid: readonly number[] = []): number[] {
+  return [...Array.from({ length: FALLBACK_SPAN }, (_, i) => port + 2 + i), 0].filter(
+    (p) => p === 0 || (p <= 65535 && !avoid.includes(p)),
+  );
+}
+/** port + 2 … port + 10: clear of the admin port (port + 1 by default). */
+export const FALLBACK_SPAN = 9;
+
 export interface ListenOptions {
   fallback: boolean;
   /** Ports to skip when falling back (the other listener's). */
@@ -45,10 +54,7 @@ export async function listenWithFallback(
       throw new Error(
         `The ${opts.what} port ${port} is ${why} (another kit?). Stop that program, or start with another port (0 = any free one).`,
       );
-    const candidates = [...Array.from({ length: 9 }, (_, i) => port + 2 + i), 0].filter(
-      (p) => p === 0 || (p <= 65535 && !(opts.avoid ?? []).includes(p)),
-    );
-    for (const p of candidates) {
+    for (const p of fallbackPorts(port, opts.avoid)) {
       try {
         const got = await listen(server, p, host);
         return { port: got, note: `port ${port} was ${why}, so the kit took ${got}.` };

@@ -57,6 +57,9 @@ export interface ReadinessDeps {
   extraConditions?: () => Condition[];
 }
 
+/** Ends with a full stop, whatever the upstream's error looked like. */
+const sentence = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
+
 const isUpcoming = (e: KitEvent, now: number) => e.enabled && Date.parse(e.endsAt) > now;
 const isLive = (e: KitEvent, now: number) => isUpcoming(e, now) && Date.parse(e.startsAt) <= now;
 
@@ -203,7 +206,7 @@ export class Readiness {
         key: `upstream:${r.resourceId}`,
         level: 'amber',
         title: `Upstream “${r.name}” is failing`,
-        message: `${h.lastError ?? 'It did not answer.'} Calls fail over to another resource of the same deployment where there is one; check it on the Resources screen.`,
+        message: `${sentence(h.lastError ?? 'It did not answer')} Calls fail over to another resource of the same deployment where there is one; check it on the Resources screen.`,
       });
     }
     const k = this.#deps.keepAwake.facts();

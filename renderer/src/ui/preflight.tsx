@@ -73,8 +73,9 @@ export function NoDevicesAdvice({ info, reload }: { info: KitInfo; reload: () =>
       <div className="stack" style={{ gap: 10 }}>
         <h2 id="ov-no-devices">No devices yet</h2>
         <p>
-          The event started {quiet.minutes} minute{quiet.minutes === 1 ? '' : 's'} ago and no phone or laptop has
-          reached this computer. The kit is running: the network is in the way. Usually it is one of these:
+          An event is live and no phone or laptop has reached this computer
+          {quiet.minutes >= 1 ? ` in ${quiet.minutes} minute${quiet.minutes === 1 ? '' : 's'}` : ' yet'}. The kit is
+          running: the network is in the way. Usually it is one of these:
         </p>
         <ol className="advice-list">
           <li>

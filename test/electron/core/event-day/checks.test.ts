@@ -147,7 +147,7 @@ describe('pre-flight checks', () => {
     expect(reachCheck({ ...r, devices: 1 }, 1).summary).toBe('1 device has opened the join page.');
     expect(reachCheck({ ...r, devices: 0, peers: 0, noDevices: { since: '', minutes: 7 } }, 1)).toMatchObject({
       level: 'red',
-      summary: 'No other device has reached this computer in the 7 minutes since the event started.',
+      summary: 'No other device has reached this computer in the 7 minutes the event has been live.',
       action: /hotspot/,
     });
   });
