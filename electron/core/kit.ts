@@ -213,7 +213,9 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     adminPort = (await listenWithFallback(admin, wanted.admin, '127.0.0.1', { fallback, avoid: [port], what: 'admin' }))
       .port;
     if (lanSecure)
-      httpsPort = (await listenWithFallback(lanSecure, opts.httpsPort ?? DEFAULT_PORTS.https, host, { fallback, what: 'HTTPS' })).port;
+      httpsPort = (
+        await listenWithFallback(lanSecure, opts.httpsPort ?? DEFAULT_PORTS.https, host, { fallback, what: 'HTTPS' })
+      ).port;
   } catch (e) {
     const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
     await Promise.all([...servers.map(closeServer), playground.close(), upstream.close()]);
