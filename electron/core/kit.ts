@@ -199,6 +199,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     upstream,
     now,
     info,
+    lanBase: () => addresses.urls(port)[0] as string,
     eventsChanged: () => void keepAwake.refresh(),
     chooseAddress: (address) => addresses.prefer(address),
   });

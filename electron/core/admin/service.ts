@@ -23,6 +23,8 @@ export interface AdminDeps {
   upstream: Upstream;
   now: () => number;
   info: () => KitInfo;
+  /** The LAN base URL on the QR code (cheaper than `info()`, which also assembles the pre-flight). */
+  lanBase?: () => string;
   /** Told after an event was created, changed or removed (keep-awake looks again at once). */
   eventsChanged?: () => void;
   /** Puts an address on the QR code. */
@@ -35,7 +37,7 @@ const notFound = (what: string, id: string) => new KitError('not_found', `No ${w
 
 export function createAdminService(deps: AdminDeps): Handlers {
   const { store, now } = deps;
-  const joinBase = () => deps.info().lanUrls[0] ?? `http://127.0.0.1:${deps.info().port}`;
+  const joinBase = () => deps.lanBase?.() ?? deps.info().lanUrls[0] ?? `http://127.0.0.1:${deps.info().port}`;
 
   const resourceOr404 = (id: string): Resource =>
     store.resource(id) ??
