@@ -24,6 +24,22 @@ const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone
 const instant = z.iso.datetime({ offset: true });
 const wholeCount = z.number().int().min(0).max(1_000_000_000);
 
+/** `http(s)://host[:port]` and nothing more: what a browser sends as `Origin`. Stored as the URL parser writes it. */
+const webOrigin = z
+  .string()
+  .trim()
+  .max(300)
+  .refine((s) => {
+    try {
+      const u = new URL(s);
+      const bare = u.pathname === '/' && !u.search && !u.hash && !u.username;
+      return (u.protocol === 'http:' || u.protocol === 'https:') && bare;
+    } catch {
+      return false;
+    }
+  }, 'an origin such as http://localhost:5173 (scheme, host and port; no path)')
+  .transform((s) => new URL(s).origin);
+
 export const resourceAuthSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('api-key'), key: z.string().min(1).max(4096) }),
   z.object({
@@ -108,6 +124,7 @@ const eventFields = {
     .optional(),
   resourceIds: z.array(id).max(200),
   enabled: z.boolean(),
+  allowedOrigins: z.array(webOrigin).max(50).optional(),
 };
 
 export const eventCreateSchema = z
@@ -127,6 +144,7 @@ export const eventUpdateSchema = z
     capacity: eventFields.capacity.unwrap().nullable(),
     joinPassword: eventFields.joinPassword.unwrap().nullable(),
     sharedCode: eventFields.sharedCode.unwrap().nullable(),
+    allowedOrigins: eventFields.allowedOrigins.unwrap().nullable(),
   })
   .partial()
   .required({ id: true })
@@ -139,6 +157,7 @@ export const clearableEventFields = [
   'capacity',
   'joinPassword',
   'sharedCode',
+  'allowedOrigins',
 ] as const;
 
 export const schemas = {

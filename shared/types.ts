@@ -77,6 +77,11 @@ export interface KitEvent {
   joinPassword?: string;
   /** Enables Azure AI Proxy-style keys `<event code>@<shared code>/<email>`, usable without registering. */
   sharedCode?: string;
+  /**
+   * Web page origins (`http://localhost:5173`) whose scripts may call `/api/v1` with this event's keys
+   * (CORS, for browser labs); absent or empty: any origin.
+   */
+  allowedOrigins?: string[];
   resourceIds: string[];
   enabled: boolean;
   createdAt: string;

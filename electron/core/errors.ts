@@ -14,6 +14,7 @@ const statusByCode = {
   event_not_started: 403,
   event_ended: 403,
   event_disabled: 403,
+  origin_not_allowed: 403,
   // limits
   daily_cap_reached: 429,
   token_budget_reached: 429,

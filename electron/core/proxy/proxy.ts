@@ -10,6 +10,7 @@ import type { TrafficRecord } from '../../../shared/types.js';
 import { authenticate, type Caller } from '../auth/attendee-auth.js';
 import { KitError, sendError, toKitError } from '../errors.js';
 import { ProxyCall } from './call.js';
+import { applyCors, checkOrigin } from './cors.js';
 import type { ProxyDeps } from './deps.js';
 import type { ProxyRoute } from './route.js';
 import { proxyRoutes } from './routes.js';
@@ -31,6 +32,8 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
   for (const r of routes) router.on(r.method, API_PREFIX + r.path, noop, r);
 
   return async function handle(req, res) {
+    // Browsers only: a preflight is answered here (no key, no traffic record); other calls get their headers.
+    if ((req.method === 'OPTIONS' || req.headers.origin !== undefined) && applyCors(deps.store, req, res)) return;
     const started = deps.now();
     const url = req.url ?? '/';
     const qi = url.indexOf('?');
@@ -80,6 +83,7 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
       const r = match.store as ProxyRoute;
       route = r.path;
       caller = authenticate(deps.store, req.headers, started, req.rawHeaders);
+      checkOrigin(caller.event, req.headers.origin);
       const query = new URLSearchParams(qi === -1 ? '' : url.slice(qi + 1));
       call = new ProxyCall(
         req,

@@ -51,6 +51,13 @@ const dropResponseHeaders = new Set([
   'upgrade',
   'proxy-authenticate',
   'set-cookie',
+  // The kit answers browsers for itself (see cors.ts): an upstream's CORS policy is about its own callers.
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'access-control-expose-headers',
+  'access-control-max-age',
 ]);
 
 function responseHeaders(up: Dispatcher.ResponseData['headers'], dropLength: boolean): OutgoingHttpHeaders {

@@ -25,6 +25,7 @@ interface Draft {
   capacity: string;
   joinPassword: string;
   sharedCode: string;
+  allowedOrigins: string;
   resourceIds: string[];
   enabled: boolean;
 }
@@ -42,6 +43,7 @@ const fieldNames = [
   'capacity',
   'joinPassword',
   'sharedCode',
+  'allowedOrigins',
   'resourceIds',
 ];
 
@@ -60,6 +62,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
       capacity: e.capacity ? String(e.capacity) : '',
       joinPassword: e.joinPassword ?? '',
       sharedCode: e.sharedCode ?? '',
+      allowedOrigins: (e.allowedOrigins ?? []).join(' '),
       resourceIds: e.resourceIds,
       enabled: e.enabled,
     };
@@ -79,6 +82,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
     capacity: '',
     joinPassword: '',
     sharedCode: '',
+    allowedOrigins: '',
     resourceIds: resources.filter((r) => r.enabled).map((r) => r.id),
     enabled: true,
   };
@@ -92,6 +96,12 @@ const whole = (s: string): number | string => (/^\d+$/.test(s.trim()) ? Number(s
  */
 function optional<T>(value: T | undefined, editing: boolean): T | null | undefined {
   return value === undefined ? (editing ? null : undefined) : value;
+}
+
+/** Origins typed one after another (spaces, commas or new lines between them); none means any origin. */
+function origins(text: string): string[] | undefined {
+  const list = text.split(/[\s,]+/).filter(Boolean);
+  return list.length ? list : undefined;
 }
 
 function toInput(d: Draft, editing: boolean) {
@@ -109,6 +119,7 @@ function toInput(d: Draft, editing: boolean) {
     capacity: optional(d.capacity.trim() ? whole(d.capacity) : undefined, editing),
     joinPassword: optional(d.joinPassword ? d.joinPassword : undefined, editing),
     sharedCode: optional(d.sharedCode.trim() ? d.sharedCode.trim() : undefined, editing),
+    allowedOrigins: optional(origins(d.allowedOrigins), editing),
     resourceIds: d.resourceIds,
     enabled: d.enabled,
   };
@@ -119,6 +130,8 @@ function friendly(errors: FieldErrors, d: Draft): FieldErrors {
   const out = { ...errors };
   if (out.startsAt && !fromZonedInput(d.start, 'UTC')) out.startsAt = 'Pick a start date and time.';
   if (out.endsAt && !fromZonedInput(d.end, 'UTC')) out.endsAt = 'Pick an end date and time.';
+  if (out.allowedOrigins)
+    out.allowedOrigins = 'Origins like http://localhost:5173 (scheme, host and port; no path), separated by spaces.';
   for (const k of ['dailyRequestCap', 'maxTokenCap', 'capacity', 'dailyTokenBudget'])
     if (out[k])
       out[k] =
@@ -323,6 +336,15 @@ export function EventForm(props: {
             error={errors.sharedCode}
             placeholder="off"
             hint="Azure AI Proxy style keys: <event code>@<shared code>/<email>, no registration needed."
+          />
+          <TextField
+            label="Browser origins"
+            value={d.allowedOrigins}
+            onChange={(v) => set('allowedOrigins', v)}
+            error={errors.allowedOrigins}
+            placeholder="any origin"
+            hint="Web pages whose scripts may call the API with this event's keys (browser labs), e.g. http://localhost:5173. Empty: any page."
+            full
           />
           <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
             {(id, describedBy) => (
