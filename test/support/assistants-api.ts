@@ -1,8 +1,11 @@
 /**
  * The Assistants API (v2) as Azure OpenAI and a Foundry project's classic
  * agents serve it, for the emulators (test fixtures): assistants, threads,
- * messages, runs (completing at once, or as an event stream), run steps and
- * create-and-run. It refuses what the service refuses: an assistant without
+ * messages, runs, run steps and create-and-run. A run is created `queued`
+ * and finishes over the next reads, as the service's do: its reply, its step
+ * and its `usage` appear only once it is `completed`; a streamed run
+ * finishes while it streams, its step's usage in `thread.run.step.completed`
+ * and the run's in `thread.run.completed`. It refuses what the service refuses: an assistant without
  * a model or with a model the resource does not deploy, a message without a
  * role or content, a run with `max_tokens` (runs take
  * `max_completion_tokens`), ids of objects that do not exist.
@@ -10,7 +13,20 @@
 import type { ServerResponse } from 'node:http';
 import { json, type Received } from './emulator.js';
 import type { ObjectsContext } from './files-api.js';
-import { apiError, body, missing, notFoundError, now, type Obj, page, requireJson } from './openai-wire.js';
+import {
+  apiError,
+  body,
+  missing,
+  notFoundError,
+  now,
+  type Obj,
+  page,
+  progression,
+  requireJson,
+} from './openai-wire.js';
+
+/** What every finished run reports (its one step reports the same share). */
+export const RUN_USAGE = { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 };
 
 export interface AssistantsApiOptions {
   /** The deployments an assistant may name; any model when absent (a Foundry project). */
@@ -49,6 +65,7 @@ export function assistantsApi(ctx: ObjectsContext, opts: AssistantsApiOptions = 
   const { coll, nextId } = ctx;
   const assistants = coll('assistants');
   const threads = coll('threads');
+  const running = progression();
 
   const message = (threadId: string, role: string, content: unknown, runId: string | null = null): Obj => ({
     id: nextId('msg_'),
@@ -93,8 +110,11 @@ export function assistantsApi(ctx: ObjectsContext, opts: AssistantsApiOptions = 
     return t;
   };
 
-  /** A run completes at once: it adds the assistant's reply and one step. Undefined: a 4xx was sent. */
-  const newRun = (res: ServerResponse, threadId: string, b: Obj): Obj | undefined => {
+  /**
+   * A new run, queued, and what finishing it does (the assistant's reply, one
+   * step and the usage appear). Undefined: a 4xx was sent.
+   */
+  const newRun = (res: ServerResponse, threadId: string, b: Obj): { run: Obj; finish: () => Obj } | undefined => {
     const unknown = Object.keys(b).find((k) => !runParams.has(k));
     if (unknown) {
       apiError(res, 400, `Unrecognized request argument supplied: ${unknown}`, { param: unknown });
@@ -105,43 +125,66 @@ export function assistantsApi(ctx: ObjectsContext, opts: AssistantsApiOptions = 
       notFoundError(res, `assistant with id '${String(b.assistant_id)}'`);
       return undefined;
     }
-    const run = {
+    const run: Obj = {
       id: nextId('run_'),
       object: 'thread.run',
       created_at: now(),
       thread_id: threadId,
       assistant_id: b.assistant_id,
-      status: 'completed',
+      status: 'queued',
       model: b.model ?? assistant.model,
       instructions: assistant.instructions,
       tools: [],
       metadata: {},
       max_completion_tokens: b.max_completion_tokens ?? null,
-      usage: { prompt_tokens: 12, completion_tokens: 5, total_tokens: 17 },
+      completed_at: null,
+      usage: null,
     };
-    coll(`runs:${threadId}`).set(run.id, run);
-    const reply = message(threadId, 'assistant', `Reply to the thread ${threadId}`, run.id);
-    coll(`messages:${threadId}`).set(reply.id as string, reply);
-    const step = {
-      id: nextId('step_'),
-      object: 'thread.run.step',
-      created_at: now(),
-      run_id: run.id,
-      thread_id: threadId,
-      assistant_id: b.assistant_id,
-      type: 'message_creation',
-      status: 'completed',
-      step_details: { type: 'message_creation', message_creation: { message_id: reply.id } },
+    const id = run.id as string;
+    coll(`runs:${threadId}`).set(id, run);
+    const finish = () => {
+      const reply = message(threadId, 'assistant', `Reply to the thread ${threadId}`, id);
+      coll(`messages:${threadId}`).set(reply.id as string, reply);
+      const step = {
+        id: nextId('step_'),
+        object: 'thread.run.step',
+        created_at: now(),
+        run_id: id,
+        thread_id: threadId,
+        assistant_id: b.assistant_id,
+        type: 'message_creation',
+        status: 'completed',
+        step_details: { type: 'message_creation', message_creation: { message_id: reply.id } },
+        usage: { ...RUN_USAGE },
+      };
+      coll(`steps:${id}`).set(step.id, step);
+      Object.assign(run, { status: 'completed', completed_at: now(), usage: { ...RUN_USAGE } });
+      return step;
     };
-    coll(`steps:${run.id}`).set(step.id, step);
-    return run;
+    return { run, finish };
   };
-  const runEvents = (run: Obj, thread?: Obj): Array<[string, unknown]> => [
-    ...(thread ? [['thread.created', thread] as [string, unknown]] : []),
-    ['thread.run.created', { ...run, status: 'queued' }],
-    ['thread.run.in_progress', { ...run, status: 'in_progress' }],
-    ['thread.run.completed', run],
-  ];
+  /** Answers a new run: queued, to be polled; or streamed, finishing as it goes. */
+  const answerRun = (res: ServerResponse, made: { run: Obj; finish: () => Obj }, stream: unknown, thread?: Obj) => {
+    const { run, finish } = made;
+    const queued = { ...run };
+    if (!stream) {
+      running.add(
+        run.id as string,
+        () => Object.assign(run, { status: 'in_progress' }),
+        () => void finish(),
+      );
+      return json(res, 200, queued);
+    }
+    const step = finish();
+    sse(res, [
+      ...(thread ? [['thread.created', thread] as [string, unknown]] : []),
+      ['thread.run.created', queued],
+      ['thread.run.in_progress', { ...queued, status: 'in_progress' }],
+      ['thread.run.step.created', { ...step, status: 'in_progress', usage: null }],
+      ['thread.run.step.completed', step],
+      ['thread.run.completed', run],
+    ]);
+  };
 
   /** List, get, update (POST merges) or delete in one collection. */
   function crud(r: Received, res: ServerResponse, items: Map<string, Obj>, id: string | undefined, deleted: string) {
@@ -204,14 +247,15 @@ export function assistantsApi(ctx: ObjectsContext, opts: AssistantsApiOptions = 
     }
     if (!subId && r.method === 'POST') {
       if (!requireJson(r, res)) return;
-      const run = newRun(res, threadId, body(r));
-      if (run) body(r).stream ? sse(res, runEvents(run)) : json(res, 200, run);
+      const made = newRun(res, threadId, body(r));
+      if (made) answerRun(res, made, body(r).stream);
       return;
     }
     const run = subId ? coll(`runs:${threadId}`).get(subId) : undefined;
     if (subId && !run) return notFoundError(res, `run with id '${subId}'`);
     if (action === 'steps') return crud(r, res, coll(`steps:${subId}`), stepId, 'thread.run.step.deleted');
     if (action === 'cancel' && run) return json(res, 200, { ...run, status: 'cancelled' });
+    if (r.method === 'GET') running.read(subId);
     crud(r, res, coll(`runs:${threadId}`), subId, 'thread.run.deleted');
   }
 
@@ -221,8 +265,8 @@ export function assistantsApi(ctx: ObjectsContext, opts: AssistantsApiOptions = 
       if (!requireJson(r, res)) return true;
       const { thread: t, ...b } = body(r);
       const thread = newThread(res, (t as Obj | undefined) ?? {});
-      const run = thread && newRun(res, thread.id as string, b);
-      if (thread && run) b.stream ? sse(res, runEvents(run, thread)) : json(res, 200, run);
+      const made = thread && newRun(res, thread.id as string, b);
+      if (thread && made) answerRun(res, made, b.stream, thread);
       return true;
     }
     const m =

@@ -19,7 +19,9 @@ export interface FoundryState {
   uploads: Upload[];
 }
 
+export { RUN_USAGE } from './assistants-api.js';
 export { MAX_PAGE as FOUNDRY_MAX_PAGE } from './openai-wire.js';
+export { RESPONSE_USAGE } from './responses-api.js';
 
 export function addFoundry(emu: Emulator, project = 'p1'): FoundryState {
   const ctx: ObjectsContext = { coll: collections(), nextId: ids(), uploads: [] };

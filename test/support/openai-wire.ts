@@ -93,6 +93,36 @@ export function ids() {
   return (prefix: string) => `${prefix}${(++n).toString(36).padStart(6, '0')}`;
 }
 
+/** Reads a queued run or background response takes to finish: the first shows it in progress, the next done. */
+export const READS_TO_FINISH = 2;
+
+/**
+ * Work that finishes over the next reads, as the service's runs and
+ * background responses do: queued when created, `in_progress` after one
+ * read, done (with its output and usage) after `READS_TO_FINISH`.
+ */
+export function progression() {
+  const working = new Map<string, { left: number; start: () => void; finish: () => void }>();
+  return {
+    add(id: string, start: () => void, finish: () => void): void {
+      working.set(id, { left: READS_TO_FINISH, start, finish });
+    },
+    /** Stops `id` where it is (a cancelled response). */
+    stop(id: string): void {
+      working.delete(id);
+    },
+    /** A read of `id` moves it on. */
+    read(id: string | undefined): void {
+      const w = id ? working.get(id) : undefined;
+      if (!w) return;
+      w.left -= 1;
+      if (w.left > 0) return w.start();
+      working.delete(id as string);
+      w.finish();
+    },
+  };
+}
+
 /** A map per collection name, made on first use. */
 export function collections() {
   const all = new Map<string, Map<string, Obj>>();

@@ -1,7 +1,10 @@
 /**
  * The Responses API as Azure OpenAI (v1 and dated) and a Foundry project
  * serve it, for the emulators (test fixtures): create (plain or streamed),
- * get, delete, cancel, input items, input-token counts and compaction. It
+ * get, delete, cancel, input items, input-token counts and compaction. A
+ * `background: true` response answers `queued` and finishes over the next
+ * reads, as the service's do: its output and `usage` appear only once it is
+ * `completed` (streamed, it finishes as it streams). It
  * refuses what the service refuses: parameters the API does not take
  * (`max_tokens`: responses take `max_output_tokens`), a model the resource
  * does not deploy, a previous response that does not exist, cancelling a
@@ -10,7 +13,20 @@
 import type { ServerResponse } from 'node:http';
 import { json, type Received } from './emulator.js';
 import type { ObjectsContext } from './files-api.js';
-import { apiError, body, missing, notFoundError, now, type Obj, page, requireJson } from './openai-wire.js';
+import {
+  apiError,
+  body,
+  missing,
+  notFoundError,
+  now,
+  type Obj,
+  page,
+  progression,
+  requireJson,
+} from './openai-wire.js';
+
+/** What every finished response reports. */
+export const RESPONSE_USAGE = { input_tokens: 8, output_tokens: 4, total_tokens: 12 };
 
 export interface ResponsesApiOptions {
   /** The deployments a `model` may name; any when absent. */
@@ -37,6 +53,7 @@ function inputItems(input: unknown): Obj[] {
 export function responsesApi(ctx: ObjectsContext, opts: ResponsesApiOptions = {}) {
   const { coll, nextId } = ctx;
   const responses = coll('responses');
+  const background = progression();
 
   /** The body's model and references, checked; false when a 4xx was sent. */
   function checked(r: Received, res: ServerResponse, modelRequired: boolean): boolean {
@@ -73,29 +90,40 @@ export function responsesApi(ctx: ObjectsContext, opts: ResponsesApiOptions = {}
     const b = body(r);
     const conversation = typeof b.conversation === 'string' ? b.conversation : (b.conversation as Obj | undefined)?.id;
     const agent = (b.agent as Obj | undefined)?.name;
+    const output = [
+      {
+        type: 'message',
+        id: nextId('msg_'),
+        role: 'assistant',
+        status: 'completed',
+        content: [{ type: 'output_text', text: agent ? `Agent ${agent} says hi` : 'Model says hi', annotations: [] }],
+      },
+    ];
     const o: Obj = {
       id: nextId('resp_'),
       object: 'response',
       created_at: now(),
-      status: b.background ? 'queued' : 'completed',
+      status: 'completed',
       background: b.background ?? false,
       model: b.model ?? 'agent-model',
       ...(agent ? { agent: { type: 'agent_id', name: agent, version: '1' } } : {}),
       ...(conversation ? { conversation: { id: conversation } } : {}),
       previous_response_id: b.previous_response_id ?? null,
       max_output_tokens: b.max_output_tokens ?? null,
-      output: [
-        {
-          type: 'message',
-          id: nextId('msg_'),
-          role: 'assistant',
-          status: 'completed',
-          content: [{ type: 'output_text', text: agent ? `Agent ${agent} says hi` : 'Model says hi', annotations: [] }],
-        },
-      ],
-      usage: { input_tokens: 8, output_tokens: 4, total_tokens: 12 },
+      output,
+      usage: { ...RESPONSE_USAGE },
     };
-    responses.set(o.id as string, { ...o, _input: inputItems(b.input) });
+    const stored = { ...o, _input: inputItems(b.input) };
+    responses.set(o.id as string, stored);
+    if (b.background && !b.stream) {
+      Object.assign(stored, { status: 'queued', output: [], usage: null });
+      background.add(
+        o.id as string,
+        () => Object.assign(stored, { status: 'in_progress' }),
+        () => Object.assign(stored, { status: 'completed', output, usage: { ...RESPONSE_USAGE } }),
+      );
+      return json(res, 200, shown(stored));
+    }
     if (!b.stream) return json(res, 200, o);
     const events = [
       { type: 'response.created', sequence_number: 0, response: { ...o, status: 'in_progress', output: [] } },
@@ -114,10 +142,10 @@ export function responsesApi(ctx: ObjectsContext, opts: ResponsesApiOptions = {}
     res.end();
   }
 
-  const shown = (o: Obj) => {
+  function shown(o: Obj) {
     const { _input, ...rest } = o;
     return rest;
-  };
+  }
 
   function onResponse(r: Received, res: ServerResponse, id: string, sub: string | undefined) {
     const o = responses.get(id);
@@ -126,8 +154,10 @@ export function responsesApi(ctx: ObjectsContext, opts: ResponsesApiOptions = {}
     if (sub === '/cancel' && r.method === 'POST') {
       if (!o.background) return apiError(res, 400, 'Only responses created with background=true can be cancelled.');
       o.status = 'cancelled';
+      background.stop(id);
       return json(res, 200, shown(o));
     }
+    if (!sub && r.method === 'GET') background.read(id);
     if (sub) return apiError(res, 404, 'Invalid URL.');
     if (r.method === 'DELETE') {
       responses.delete(id);

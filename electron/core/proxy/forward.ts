@@ -27,6 +27,7 @@ import {
   operationOf,
   streamsChunks,
 } from './limits.js';
+import { countPolledUsage, firstSighting, mayCarryObjectUsage, recordTokens } from './object-usage.js';
 import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
 import { estimateUsage } from './token-estimate.js';
 import { retryDeadline } from './upstream/health.js';
@@ -262,6 +263,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
       outcome = await relay(call, response, {
         stripUsage,
         hook: plan.respond?.(resource, response.statusCode, response.headers),
+        ownedUsage: mayCarryObjectUsage(call.path),
       });
       if (outcome.brokenCode) {
         upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
@@ -271,6 +273,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
   } finally {
     if (admitted) await settle(call, admitted.slot, dispatched, outcome);
+    else if (outcome) countPolledUsage(call, plan.deployment, outcome.read);
   }
 }
 
@@ -300,9 +303,8 @@ async function settle(
       usage = undefined;
     }
   }
-  if (!usage) return;
-  call.record.promptTokens = usage.promptTokens;
-  call.record.completionTokens = usage.completionTokens;
-  call.record.totalTokens = usage.totalTokens;
+  // A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only.
+  if (!usage || !firstSighting(call, outcome.read.owner)) return;
+  recordTokens(call, usage);
   ledger.countTokens(slot, usage);
 }

@@ -21,6 +21,8 @@ export const objectTypes = [
   'agent',
   'conversation',
   'response',
+  // Recorded only to remember that their tokens were counted (see `bookUsage`); reached through their thread.
+  'run',
 ] as const;
 export type ObjectType = (typeof objectTypes)[number];
 
@@ -131,6 +133,38 @@ export class Ownership {
       this.#store.data.objects.push(rec);
     }
     await this.#store.persist();
+  }
+
+  /**
+   * Notes that a run's or response's tokens are being counted: true the
+   * first time, false when they already were (a poll reading a finished run
+   * again). A run gets a record here, under its thread. The mark is made in
+   * memory and reaches the file with the next store write, at the latest the
+   * usage ledger's batched flush: the same whole-file write that carries the
+   * tokens it guards, so a restart can lose both (as it loses any count not
+   * yet flushed) but never keep the tokens without the mark and count them
+   * again.
+   */
+  bookUsage(call: ProxyCall, owner: { type: 'run' | 'response'; id: string; parentId?: string }, resourceId: string) {
+    const known = this.get(owner.type, owner.id);
+    if (known) {
+      if (known.usageBooked) return false;
+      known.usageBooked = true;
+      return true;
+    }
+    const rec: OwnedObject = {
+      id: owner.id,
+      type: owner.type,
+      attendeeId: call.caller.attendee.id,
+      eventId: call.caller.event.id,
+      resourceId,
+      createdAt: new Date(call.deps.now()).toISOString(),
+      ...(owner.parentId ? { parentId: owner.parentId } : {}),
+      usageBooked: true,
+    };
+    this.#index.set(key(owner.type, owner.id), rec);
+    this.#store.data.objects.push(rec);
+    return true;
   }
 
   /** Forgets a deleted object (and what was recorded under it); resolves once on disk. */

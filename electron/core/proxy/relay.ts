@@ -83,12 +83,12 @@ export interface RelayOutcome {
 export async function relay(
   call: ProxyCall,
   response: Dispatcher.ResponseData,
-  opts: { stripUsage?: boolean; hook?: ResponseHook | undefined } = {},
+  opts: { stripUsage?: boolean; hook?: ResponseHook | undefined; ownedUsage?: boolean } = {},
 ): Promise<RelayOutcome> {
   const { res } = call;
   const contentType = response.headers['content-type'] as string | undefined;
   const hook = opts.hook;
-  if (hook?.rewrite) return relayHeld(call, response, hook.rewrite);
+  if (hook?.rewrite) return relayHeld(call, response, hook.rewrite, opts.ownedUsage);
   const isStream = contentType?.includes('text/event-stream') ?? false;
   const filter = isStream && opts.stripUsage && response.statusCode < 300 ? new UsageChunkFilter() : undefined;
   const headers = responseHeaders(response.headers, filter !== undefined);
@@ -100,7 +100,7 @@ export async function relay(
   res.writeHead(response.statusCode, headers);
   if (isStream) res.flushHeaders();
 
-  const tap = new UsageTap(contentType);
+  const tap = new UsageTap(contentType, opts.ownedUsage);
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       tap.push(chunk);
@@ -127,9 +127,10 @@ async function relayHeld(
   call: ProxyCall,
   response: Dispatcher.ResponseData,
   rewrite: (body: Buffer) => Promise<Buffer>,
+  ownedUsage = false,
 ): Promise<RelayOutcome> {
   const contentType = response.headers['content-type'] as string | undefined;
-  const tap = new UsageTap(contentType);
+  const tap = new UsageTap(contentType, ownedUsage);
   const chunks: Buffer[] = [];
   let size = 0;
   try {

@@ -4,6 +4,9 @@
  * end; event streams are scanned line by line for a `usage` object. When the
  * upstream reports no usage (some OpenAI-compatible servers, a cut stream),
  * the generated text is kept (bounded) so the tokenizer can count it instead.
+ * Usage that belongs to an agent run or a response (which may finish long
+ * after the call that started it, and be read again by every poll) comes
+ * with the object it belongs to, so it can be counted once.
  */
 import type { Json } from './call.js';
 
@@ -13,6 +16,26 @@ export interface TokenUsage {
   totalTokens: number;
   /** Counted by the kit's tokenizer, not reported by upstream. */
   estimated?: boolean;
+}
+
+/** The object a usage report belongs to, when it is a run's or a response's (counted once per object). */
+export interface UsageOwner {
+  type: 'run' | 'response';
+  id: string;
+  /** A run's thread. */
+  parentId?: string;
+}
+
+/** A run, a response, or a Responses-API stream event carrying one. */
+export function usageOwner(v: Json): UsageOwner | undefined {
+  if (v.object === 'thread.run' && typeof v.id === 'string') {
+    return { type: 'run', id: v.id, ...(typeof v.thread_id === 'string' ? { parentId: v.thread_id } : {}) };
+  }
+  const r = v.object === 'response' ? v : (v.response as Json | undefined);
+  if (r && typeof r === 'object' && r.object === 'response' && typeof r.id === 'string') {
+    return { type: 'response', id: r.id };
+  }
+  return undefined;
 }
 
 const MAX_JSON_BYTES = 4 * 1024 * 1024;
@@ -72,6 +95,9 @@ export function tailUsage(body: Buffer): TokenUsage | undefined {
 
 export class UsageTap {
   readonly #sse: boolean;
+  /** Usage here may be a run's or a response's: learn whose (a JSON answer is then parsed whole). */
+  readonly #owned: boolean;
+  #owner: UsageOwner | undefined;
   /** Only JSON answers carry usage; audio, images and files are not held. */
   readonly #json: boolean;
   #chunks: Buffer[] = [];
@@ -80,7 +106,8 @@ export class UsageTap {
   #usage: TokenUsage | undefined;
   #text = '';
 
-  constructor(contentType: string | undefined) {
+  constructor(contentType: string | undefined, owned = false) {
+    this.#owned = owned;
     this.#sse = (contentType ?? '').includes('text/event-stream');
     this.#json = !this.#sse && (contentType ?? '').includes('json');
   }
@@ -108,9 +135,15 @@ export class UsageTap {
     if (line.includes('"usage"')) {
       try {
         const v = JSON.parse(line.slice(5)) as Json;
-        // Responses-API streams nest usage in `response`; chat streams put it at the top.
-        const u = usageFrom(v) ?? usageFrom(v.response);
-        if (u) this.#usage = u;
+        // A run step reports its own share; the run that holds it reports the whole, once it is over.
+        if (v.object !== 'thread.run.step') {
+          // Responses-API streams nest usage in `response`; chat streams put it at the top.
+          const u = usageFrom(v) ?? usageFrom(v.response);
+          if (u) {
+            this.#usage = u;
+            if (this.#owned) this.#owner = usageOwner(v);
+          }
+        }
       } catch {
         // not JSON: not ours to judge
       }
@@ -119,11 +152,12 @@ export class UsageTap {
     if (!this.#usage && this.#text.length < MAX_STREAM_TEXT) this.#text += `${line.slice(5)}\n`;
   }
 
-  /** Usage as upstream reported it, else what a tokenizer count needs. */
-  end(): { usage?: TokenUsage; completionText: string } {
+  /** Usage as upstream reported it (and whose it is), else what a tokenizer count needs. */
+  end(): { usage?: TokenUsage; completionText: string; owner?: UsageOwner } {
     if (this.#sse) {
       if (this.#carry) this.#line(this.#carry);
-      if (this.#usage) return { usage: this.#usage, completionText: '' };
+      if (this.#usage)
+        return { usage: this.#usage, completionText: '', ...(this.#owner ? { owner: this.#owner } : {}) };
       let text = '';
       for (const data of this.#text.split('\n')) {
         if (!data.trim() || data.trim() === '[DONE]') continue;
@@ -137,12 +171,14 @@ export class UsageTap {
     }
     if (!Number.isFinite(this.#size) || this.#size === 0) return { completionText: '' };
     const body = this.#chunks.length === 1 ? (this.#chunks[0] as Buffer) : Buffer.concat(this.#chunks, this.#size);
-    const fast = tailUsage(body);
+    const fast = this.#owned ? undefined : tailUsage(body);
     if (fast) return { usage: fast, completionText: '' };
     try {
       const v = JSON.parse(body.toString('utf8')) as Json;
       const usage = usageFrom(v) ?? usageFrom(v.response);
-      return usage ? { usage, completionText: '' } : { completionText: generatedText(v) };
+      if (!usage) return { completionText: generatedText(v) };
+      const owner = this.#owned ? usageOwner(v) : undefined;
+      return { usage, completionText: '', ...(owner ? { owner } : {}) };
     } catch {
       return { completionText: '' };
     }

@@ -28,6 +28,8 @@ export interface OwnedObject {
   createdAt: string;
   /** For sub-objects (a message of a thread): the parent's id. */
   parentId?: string;
+  /** A run's or response's tokens were counted (once, however often it is read again). */
+  usageBooked?: boolean;
 }
 
 /** Usage per attendee per deployment per event-local day. */
