@@ -116,7 +116,10 @@ export function progression() {
       const w = id ? working.get(id) : undefined;
       if (!w) return;
       w.left -= 1;
-      if (w.left > 0) return w.start();
+      if (w.left > 0) {
+        w.start();
+        return;
+      }
       working.delete(id as string);
       w.finish();
     },
