@@ -65,6 +65,11 @@ export async function start(): Promise<void> {
     power: electronPowerSource(powerMonitor),
   });
   const stopNotes = notifyWarnings((fn) => kit.readiness.onWarning(fn), Notification);
+  // Back from sleep (say, before the event began): look at once rather than at the next minute's beat.
+  powerMonitor.on('resume', () => {
+    void kit.keepAwake.refresh();
+    void kit.readiness.refresh();
+  });
 
   // Only the console window's own top frame may call the kit.
   const isTrusted = (senderId: number, frameUrl?: string) =>

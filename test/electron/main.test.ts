@@ -83,6 +83,7 @@ const fake = vi.hoisted(() => {
     lockRequested: false,
     blockers,
     blockerLog,
+    powerListeners: new Map<string, Listener>(),
   };
   const app = {
     requestSingleInstanceLock: () => {
@@ -154,7 +155,12 @@ const fake = vi.hoisted(() => {
       },
       isStarted: (id: number) => blockers.has(id),
     },
-    powerMonitor: { isOnBatteryPower: () => false },
+    powerMonitor: {
+      isOnBatteryPower: () => false,
+      on: (name: string, fn: Listener) => {
+        state.powerListeners.set(name, fn);
+      },
+    },
     Notification: class {
       static isSupported = () => true;
       show() {}
@@ -333,6 +339,11 @@ describe('desktop main process', () => {
       enabled: true,
     });
     await vi.waitFor(() => expect(suspension()).toBe(1));
+  });
+
+  it('looks again when the machine resumes from sleep', () => {
+    expect(state.powerListeners.has('resume')).toBe(true);
+    expect(() => state.powerListeners.get('resume')?.()).not.toThrow();
   });
 
   it('keeps the display on while the projector view is open, and only then', () => {
