@@ -97,3 +97,10 @@ export function patterned(size: number, salt = 0): Buffer {
   for (let i = 0; i < size; i++) b[i] = (i * 31 + (i >> 10) + salt) & 0xff;
   return b;
 }
+
+/** Every item of an SDK page iterator. */
+export async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}

@@ -7,7 +7,7 @@
  * messages, runs and steps, and another's ids in a body are 404.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GA, PREVIEW, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
+import { all, GA, PREVIEW, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
 
 let t: SurfaceKit;
 beforeAll(async () => {
@@ -17,12 +17,6 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 const last = () => t.emu.received.at(-1);
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 describe('assistants, threads and runs on the Azure OpenAI resource', () => {
   it('assistant → thread → message → run (polled) → reply and run steps', async () => {

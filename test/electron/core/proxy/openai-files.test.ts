@@ -7,10 +7,14 @@
  * creator's alone: lists show only theirs, anything on another's object is
  * 404 and never reaches upstream, and another's file id in a body is 404.
  */
-import { toFile } from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../../support/emulator.js';
+import { filesApi, type ObjectsContext } from '../../../support/files-api.js';
+import { eventInput, startKit } from '../../../support/kit.js';
+import { collections, ids } from '../../../support/openai-wire.js';
 import { sha256 } from '../../../support/services.js';
-import { GA, patterned, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
+import { all, GA, patterned, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
 
 let t: SurfaceKit;
 beforeAll(async () => {
@@ -26,12 +30,6 @@ const jsonl = (n: number) =>
     ).join('\n'),
   );
 const text = (s: string, name: string) => toFile(Buffer.from(s), name, { type: 'text/plain' });
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 describe('files on the v1 API (OpenAI)', () => {
   it('upload streams up, download is byte-identical, the file is recorded as the caller’s', async () => {
@@ -195,5 +193,44 @@ describe('two attendees: files and vector stores are their creator’s alone', (
     expect(t.sentSince(mark)).toEqual([]);
     // And Ada still has everything.
     expect((await t.v1(t.keys.ada).vectorStores.retrieve(store)).name).toBe('ada-private');
+  });
+});
+
+describe('an event with no Azure OpenAI resource: files on its OpenAI-compatible server', () => {
+  it('the v1 files API goes to the server’s own /files, with its key, and stays the creator’s', async () => {
+    const emu = await startEmulator();
+    const ctx: ObjectsContext = { coll: collections(), nextId: ids(), uploads: [] };
+    const files = filesApi(ctx, { idPrefix: () => 'file-', purposes: ['assistants', 'batch', 'user_data'] });
+    for (const method of ['GET', 'POST', 'DELETE']) {
+      emu.route(method, /^\/v1\/files/, async (r, res) => {
+        await files(r, res, r.path.slice('/v1'.length));
+      });
+    }
+    const kit = await startKit();
+    try {
+      const server = await kit.call('resources.create', {
+        name: 'OpenAI',
+        kind: 'openai-compatible',
+        endpoint: `${emu.url}/v1`,
+        deployment: 'gpt-4.1-mini',
+        auth: { type: 'api-key', key: 'sk-upstream' },
+        enabled: true,
+      });
+      const event = await kit.call('events.create', eventInput([server.id]));
+      const key = async (name: string) => (await kit.register(event.code, { name })).body.apiKey as string;
+      const client = (k: string) => new OpenAI({ baseURL: `${kit.apiBase}/openai/v1`, apiKey: k, maxRetries: 0 });
+      const ada = client(await key('Ada'));
+      const bob = client(await key('Bob'));
+      const f = await ada.files.create({ file: await text('hello', 'a.txt'), purpose: 'user_data' });
+      const sent = emu.received.at(-1);
+      expect(sent?.path).toBe('/v1/files');
+      expect(sent?.headers.authorization).toBe('Bearer sk-upstream');
+      expect((await all(ada.files.list())).map((x) => x.id)).toEqual([f.id]);
+      expect(await all(bob.files.list())).toEqual([]);
+      expect(await refused(bob.files.retrieve(f.id))).toEqual({ status: 404, code: 'not_found' });
+    } finally {
+      await kit.stop();
+      await emu.close();
+    }
   });
 });

@@ -7,7 +7,7 @@
  * another's response cannot be built on, counted or compacted.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREVIEW, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
+import { all, GA, PREVIEW, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
 
 let t: SurfaceKit;
 beforeAll(async () => {
@@ -18,12 +18,6 @@ afterAll(() => t?.stop());
 
 const last = () => t.emu.received.at(-1);
 const sent = () => (last()?.json ?? {}) as Record<string, unknown>;
-
-async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
-}
 
 describe.each([
   ['OpenAI on /openai/v1', (key: string) => t.v1(key), '/openai/v1/responses', null],
@@ -121,5 +115,17 @@ describe.each([
       code: 'deployment_not_found',
     });
     expect(t.sentSince(mark)).toEqual([]);
+  });
+});
+
+describe('responses with AzureOpenAI and a GA api-version', () => {
+  it('reach /openai/responses with it, and the service’s 404 (no Responses API there) passes through', async () => {
+    expect(await refused(t.dated(t.keys.ada, GA).responses.create({ model: 'gpt-4o-mini', input: 'x' }))).toMatchObject(
+      {
+        status: 404,
+      },
+    );
+    expect(last()?.path).toBe('/openai/responses');
+    expect(last()?.query.get('api-version')).toBe(GA);
   });
 });
