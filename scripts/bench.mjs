@@ -2,7 +2,8 @@
 // pass-through floor, and Portkey's open-source gateway, all in front of the
 // same upstream emulator, each in its own process. Requests/s and p50/p99 for
 // chat and embeddings at concurrency 1/16/64; streaming first byte and full
-// time with 0 and 5 ms between upstream chunks; peak RSS of every process;
+// time with 0 and 5 ms between upstream chunks; 2 MiB v1 audio uploads with
+// the form's model before and after the file; peak RSS of every process;
 // the kit's RSS against the number of registered attendees. `--soak` runs
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
 // Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE.
@@ -14,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
 import { summarize as profileSummary } from './bench/profile-summary.mjs';
 import { report, soakGrowth } from './bench/report.mjs';
-import { checkTarget, freePort, spell, startKit } from './bench/targets.mjs';
+import { checkTarget, freePort, spell, startKit, uploadOps } from './bench/targets.mjs';
 import { KIT_NODE_FLAGS } from './node-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,8 +32,8 @@ const { values: opt } = parseArgs({
     /** Writes a CPU profile of the kit (node --cpu-prof) into this directory. */
     profile: { type: 'string' },
     'skip-scaling': { type: 'boolean', default: false },
-    /** Only these operations (comma-separated: chat, embeddings, stream). */
-    ops: { type: 'string', default: 'chat,embeddings,stream' },
+    /** Only these operations (comma-separated: chat, embeddings, stream, upload). */
+    ops: { type: 'string', default: 'chat,embeddings,stream,upload' },
   },
 });
 const cellMs = Number(opt['cell-ms'] ?? (opt.quick ? 1500 : 3000));
@@ -109,6 +110,35 @@ async function measure(targets) {
     }
   }
   return results;
+}
+
+/**
+ * 2 MiB v1 transcription uploads, the form's model before and after the
+ * file, against a fresh kit, so their buffers do not count in the chat
+ * run's peak RSS. Portkey has no v1 audio route: the kit is compared with
+ * direct and the floor.
+ */
+async function uploadCells(targets, upstream) {
+  const kit = await startKit(upstream, ATTENDEES);
+  const rows = [];
+  try {
+    const cells = targets.filter((t) => t.name !== 'portkey' && t.name !== 'kit');
+    if (targets.some((t) => t.name === 'kit'))
+      cells.push({ name: 'kit', origin: kit.origin, keys: kit.keys, pid: kit.pid });
+    for (const op of uploadOps) {
+      for (const c of [1, 16]) {
+        for (const r of await cell(cells, op, 'whisper', c, cellMs)) {
+          rows.push({ op, c, ...r });
+          log(
+            `  ${op.padEnd(18)} c=${String(c).padEnd(2)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  cpu ${r.cpuUsPerReq.toFixed(0)} µs/req${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`,
+          );
+        }
+      }
+    }
+    return { rows, kitPeakMb: memoryOf(kit.pid).peakMb };
+  } finally {
+    await kit.stop();
+  }
 }
 
 /** The kit's peak RSS and chat req/s at c16 against how many attendees are registered. */
@@ -241,13 +271,26 @@ async function main() {
     log(`targets: ${targets.map((t) => t.name).join(', ')}; the kit has ${kit.keys.length} attendees`);
     const results = await measure(targets);
     const peaks = Object.fromEntries(procs.map(([name, p]) => [name, memoryOf(p.pid).peakMb]));
+    let uploads;
+    if (opt.ops.split(',').includes('upload')) {
+      log('uploads (a fresh kit):');
+      uploads = await uploadCells(targets, upstream);
+    }
     let scaling = [];
     if (!opt['skip-scaling']) {
       log('kit RSS against registered attendees:');
       scaling = await attendeeScaling(upstream);
     }
     machine.loadAfter = loadavg()[0].toFixed(1);
-    const all = { machine, ...results, peaks, scaling, portkeyNote };
+    const all = {
+      machine,
+      ...results,
+      uploads: uploads?.rows,
+      uploadKitPeakMb: uploads?.kitPeakMb,
+      peaks,
+      scaling,
+      portkeyNote,
+    };
     console.log(report(all));
     if (opt.json) writeJson(opt.json, all);
   } finally {

@@ -86,6 +86,33 @@ function streams(r) {
   ].join('\n');
 }
 
+function uploads(r) {
+  if (!r.uploads?.length) return '';
+  const names = ['direct', 'floor', 'kit'].filter((n) => r.uploads.some((x) => x.target === n));
+  const get = (op, c, n) => r.uploads.find((x) => x.op === op && x.c === c && x.target === n);
+  const rows = [];
+  for (const op of ['upload-model-first', 'upload-file-first']) {
+    for (const c of [1, 16]) {
+      const kit = get(op, c, 'kit');
+      const fl = get(op, c, 'floor');
+      rows.push([
+        op.replace('upload-', ''),
+        c,
+        ...names.map((n) => `${f0(get(op, c, n)?.rps)} / ${f2(get(op, c, n)?.p50)}`),
+        ratio(kit?.rps, fl?.rps),
+        f2(kit?.p50 - fl?.p50),
+        `${f0(fl?.cpuUsPerReq)} / ${f0(kit?.cpuUsPerReq)}`,
+      ]);
+    }
+  }
+  return [
+    '### Uploads (2 MiB v1 transcription, routed by the form’s model; req/s / p50 ms; a fresh kit)',
+    table(['form order', 'c', ...names, 'kit/floor', 'kit − floor p50', 'cpu µs/req floor / kit'], rows),
+    '',
+    `Kit peak RSS during the uploads: ${f0(r.uploadKitPeakMb)} MB.`,
+  ].join('\n');
+}
+
 export function targets(r) {
   const t = (op, c, n) => r.throughput.find((x) => x.op === op && x.c === c && x.target === n);
   const s = (gap, n) => r.streams.find((x) => x.gap === gap && x.target === n);
@@ -177,6 +204,8 @@ export function report(r) {
     throughput(r),
     '',
     streams(r),
+    '',
+    uploads(r),
     '',
     '### Peak RSS during the run',
     peaks,

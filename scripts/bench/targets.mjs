@@ -33,6 +33,24 @@ const bodies = {
   }),
 };
 
+/** A 2 MiB audio upload with the form's `model` before or after the file (past the kit's 1 MiB memory window). */
+const UPLOAD_BYTES = 2 * 1024 * 1024;
+const BOUNDARY = 'bench-boundary-7MA4YWxkTrZu0gW';
+function uploadForm(modelFirst) {
+  const audio = Buffer.alloc(UPLOAD_BYTES, 0x5a);
+  const model = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="model"\r\n\r\nwhisper\r\n`);
+  const file = Buffer.concat([
+    Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="talk.wav"\r\nContent-Type: audio/wav\r\n\r\n`,
+    ),
+    audio,
+    Buffer.from('\r\n'),
+  ]);
+  return Buffer.concat([...(modelFirst ? [model, file] : [file, model]), Buffer.from(`--${BOUNDARY}--\r\n`)]);
+}
+const uploads = { 'upload-model-first': uploadForm(true), 'upload-file-first': uploadForm(false) };
+export const uploadOps = Object.keys(uploads);
+
 export function freePort() {
   return new Promise((resolve) => {
     const s = createServer().listen(0, '127.0.0.1', () => {
@@ -85,7 +103,7 @@ export async function startKit(upstream, attendees, nodeArgs = []) {
   const lan = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(p.output())?.[1];
   const kit = { ...p, adminUrl: p.match[1], token, origin: lan, dataDir };
   const resourceIds = [];
-  for (const deployment of ['gap0', 'gap5', 'embed']) {
+  for (const deployment of ['gap0', 'gap5', 'embed', 'whisper']) {
     const r = await admin(kit, 'resources.create', {
       name: deployment,
       kind: 'azure-openai',
@@ -123,6 +141,7 @@ export async function startKit(upstream, attendees, nodeArgs = []) {
 
 /** How each target spells an operation: path and headers. Keys rotate through the kit's attendees. */
 export function spell(target, op, deployment) {
+  if (uploads[op]) return spellUpload(target, uploads[op]);
   const azurePath = `/openai/deployments/${deployment}/${op === 'embeddings' ? 'embeddings' : 'chat/completions'}?api-version=${API_VERSION}`;
   const body = bodies[op];
   const json = { 'content-type': 'application/json' };
@@ -148,6 +167,17 @@ export function spell(target, op, deployment) {
         body,
       });
   }
+}
+
+/** A v1 transcription upload (model in the form): straight to upstream for direct and the floor. */
+function spellUpload(target, body) {
+  const path = '/openai/v1/audio/transcriptions';
+  const headers = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` };
+  if (target.name === 'kit') {
+    const keys = target.keys;
+    return (i) => ({ path: `/api/v1${path}`, headers: { ...headers, 'api-key': keys[i % keys.length] }, body });
+  }
+  return () => ({ path, headers: { ...headers, 'api-key': UPSTREAM_KEY }, body });
 }
 
 /** Portkey must answer a plain and a streamed request correctly before it is measured. */

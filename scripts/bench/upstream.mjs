@@ -1,9 +1,11 @@
 // The bench's upstream: an Azure OpenAI-shaped emulator in its own process, so
 // its CPU and memory are nobody else's. Chat (JSON or SSE) and embeddings
 // (one 1536-dim vector, the size of text-embedding-3-small's) with fixed
-// bodies; a deployment named `gap<N>` streams with N ms between chunks.
-// Every request body is parsed, as a real service would, so every target
-// pays the same upstream cost. Prints `READY <port>` once listening.
+// bodies; a deployment named `gap<N>` streams with N ms between chunks; and
+// v1 audio transcriptions (a multipart upload, read whole and answered with
+// its size). Every JSON request body is parsed, as a real service would, so
+// every target pays the same upstream cost. Prints `READY <port>` once
+// listening.
 import { createServer } from 'node:http';
 
 const STREAM_PIECES = 20;
@@ -72,6 +74,10 @@ const server = createServer((req, res) => {
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
+    if ((req.url ?? '').startsWith('/openai/v1/audio/transcriptions')) {
+      const size = chunks.reduce((n, c) => n + c.length, 0);
+      return send(res, 200, `{"text":"heard ${size} bytes"}`);
+    }
     let body = {};
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');

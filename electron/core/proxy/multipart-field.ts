@@ -16,11 +16,13 @@ import { createReadStream } from 'node:fs';
 import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, type Readable, type Writable } from 'node:stream';
 import { KitError } from '../errors.js';
 
 /** Bytes held in memory while looking for the field; past this they go to a temporary file. */
 export const DEFAULT_MEMORY_BYTES = 1024 * 1024;
+/** Past the memory window, bytes go to the temporary file in batches of this size. */
+const SPOOL_BATCH = 256 * 1024;
 /** A part's headers, and a plain field's value, are small; larger ones are not a form any SDK sends. */
 const MAX_HEADERS = 16 * 1024;
 const MAX_VALUE = 4 * 1024;
@@ -85,6 +87,7 @@ export class FieldScanner {
 
   push(chunk: Buffer): void {
     if (this.done) return;
+    if (this.#skipping(chunk)) return;
     this.#window = this.#window.length ? Buffer.concat([this.#window, chunk]) : chunk;
     while (!this.done && this.#step()) {
       // each step consumes what it understood
@@ -165,6 +168,23 @@ export class FieldScanner {
     }
   }
 
+  /**
+   * Passing over a file's bytes: when neither the seam with the kept tail nor
+   * the chunk holds a delimiter, keep only the chunk's tail, without copying
+   * the chunk into the window.
+   */
+  #skipping(chunk: Buffer): boolean {
+    const d = this.#delim;
+    const passing = this.#state === 'delimiter' || (this.#state === 'body' && !this.#wanted);
+    if (!passing || this.#window.length > d.length + 1 || chunk.length < 4 * d.length) return false;
+    const seam = Buffer.concat([this.#window, chunk.subarray(0, d.length)]);
+    if (seam.includes(d) || chunk.includes(d)) return false;
+    const keep = d.length + 1;
+    this.#offset += this.#window.length + chunk.length - keep;
+    this.#window = chunk.subarray(chunk.length - keep);
+    return true;
+  }
+
   /** Drops what cannot hold the start of a delimiter. */
   #keepTail(): void {
     const keep = this.#delim.length + 1;
@@ -200,9 +220,10 @@ class Spool {
     }
   }
 
-  async write(chunk: Buffer): Promise<void> {
+  /** Appends a batch in one call (one trip to the thread pool, not one per network chunk). */
+  async write(chunks: Buffer[]): Promise<void> {
     try {
-      await this.#handle?.write(chunk);
+      await this.#handle?.writev(chunks);
     } catch (e) {
       await this.remove();
       throw spoolFailed(e);
@@ -232,6 +253,46 @@ const spoolFailed = (e: unknown) => {
 };
 
 /**
+ * The upload as sent on: what was read to find the field (from the
+ * temporary file, then memory), with the value replaced if asked, then the
+ * rest of the request piped straight through. It starts when first read, so
+ * the replacement can still be chosen after routing.
+ */
+class UploadBody extends PassThrough {
+  #start: (() => void) | undefined;
+
+  constructor(start: (out: UploadBody) => Promise<void>) {
+    super();
+    this.#start = () => {
+      start(this).catch((e: Error) => this.destroy(e));
+    };
+  }
+
+  override _read(size: number): void {
+    const start = this.#start;
+    this.#start = undefined;
+    start?.();
+    super._read(size);
+  }
+
+  get started(): boolean {
+    return this.#start === undefined;
+  }
+}
+
+/** Resolves once `out` wants more, or is gone. */
+const drained = (out: Writable) =>
+  new Promise<void>((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+
+/**
  * Reads `source` until the field `name` is found (or the form closes) and
  * returns it with the whole upload to send on. Size limits are the source's
  * business (the call's counted body stream).
@@ -244,77 +305,130 @@ export async function readFormField(
 ): Promise<FormField> {
   const scanner = new FieldScanner(formBoundary(contentType), name);
   const memoryBytes = opts.memoryBytes ?? DEFAULT_MEMORY_BYTES;
-  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const held: Buffer[] = [];
   let heldBytes = 0;
   let spool: Spool | undefined;
   let ended = false;
+
+  /**
+   * Keeps a chunk; past the memory window, what is kept goes to the
+   * temporary file in batches. Returns a promise only when the source must
+   * wait for a write.
+   */
+  const take = (chunk: Buffer): Promise<void> | undefined => {
+    scanner.push(chunk);
+    held.push(chunk);
+    heldBytes += chunk.length;
+    if (scanner.done || heldBytes <= (spool ? SPOOL_BATCH : memoryBytes)) return undefined;
+    return (async () => {
+      spool ??= await Spool.open(opts.spoolDir ?? tmpdir());
+      const batch = held.splice(0);
+      heldBytes = 0;
+      await spool.write(batch);
+    })();
+  };
   try {
-    while (!scanner.done) {
-      const next = await chunks.next();
-      if (next.done) {
-        ended = true;
-        scanner.end();
-        break;
-      }
-      const chunk = next.value;
-      scanner.push(chunk);
-      if (spool) {
-        await spool.write(chunk);
-      } else {
-        held.push(chunk);
-        heldBytes += chunk.length;
-        if (heldBytes > memoryBytes && !scanner.done) {
-          spool = await Spool.open(opts.spoolDir ?? tmpdir());
-          for (const b of held.splice(0)) await spool.write(b);
+    // Data events (not an async iterator), so the rest can be piped on once the field is found.
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        source.off('data', onData);
+        source.off('end', onEnd);
+        source.off('error', onError);
+      };
+      const onError = (e: Error) => {
+        stop();
+        reject(e);
+      };
+      const found = () => {
+        source.pause(); // the rest waits for the body to be read
+        stop();
+        resolve();
+      };
+      const onData = (chunk: Buffer) => {
+        let wait: Promise<void> | undefined;
+        try {
+          wait = take(chunk);
+        } catch (e) {
+          return onError(e as Error);
         }
-      }
-    }
+        if (!wait) {
+          if (scanner.done) found();
+          return;
+        }
+        source.pause();
+        wait.then(() => (scanner.done ? found() : source.resume()), onError);
+      };
+      const onEnd = () => {
+        ended = true;
+        stop();
+        try {
+          scanner.end();
+          resolve();
+        } catch (e) {
+          reject(e);
+        }
+      };
+      source.on('data', onData);
+      source.once('end', onEnd);
+      source.once('error', onError);
+    });
     await spool?.close();
   } catch (e) {
     await spool?.remove();
-    source.destroy();
+    source.resume(); // drain what is left, so the connection can answer the refusal
     throw e;
   }
 
   const found = scanner.value;
   let replacement: Buffer | undefined;
-  const file = spool;
-  async function* upload(): AsyncGenerator<Buffer> {
-    let pos = 0;
-    let replaced = false;
-    function* out(c: Buffer): Generator<Buffer> {
-      const start = pos;
-      pos += c.length;
-      if (!replacement || !found || pos <= found.start || start >= found.end) {
-        yield c;
-        return;
-      }
-      if (start < found.start) yield c.subarray(0, found.start - start);
-      if (!replaced) {
-        replaced = true;
-        yield replacement;
-      }
-      if (pos > found.end) yield c.subarray(found.end - start);
+  let replaced = false;
+  let pos = 0;
+  /** The bytes read so far hold the whole value: only they are ever rewritten. */
+  const rewrite = (c: Buffer): Buffer[] => {
+    const start = pos;
+    pos += c.length;
+    if (!replacement || !found || pos <= found.start || start >= found.end) return [c];
+    const out: Buffer[] = [];
+    if (start < found.start) out.push(c.subarray(0, found.start - start));
+    if (!replaced) {
+      replaced = true;
+      out.push(replacement);
     }
+    if (pos > found.end) out.push(c.subarray(found.end - start));
+    return out;
+  };
+  const file = spool;
+  const body = new UploadBody(async (out) => {
+    const write = async (c: Buffer) => {
+      for (const piece of rewrite(c)) if (!out.write(piece) && !out.destroyed) await drained(out);
+    };
     try {
-      if (file) for await (const c of createReadStream(file.path)) yield* out(c as Buffer);
-      for (const c of held) yield* out(c);
-      if (!ended) {
-        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield* out(next.value);
-      }
+      if (file)
+        for await (const c of createReadStream(file.path, { highWaterMark: SPOOL_BATCH })) await write(c as Buffer);
+      for (const c of held) await write(c);
     } finally {
       await file?.remove();
     }
-  }
+    if (ended) {
+      out.end();
+      return;
+    }
+    source.once('error', (e) => out.destroy(e));
+    source.pipe(out);
+  });
   return {
     value: found?.text,
-    body: Readable.from(upload(), { objectMode: false }),
+    body,
     replaceWith(value: string) {
       if (found && value !== found.text) replacement = Buffer.from(value, 'utf8');
     },
     dispose: async () => {
       await file?.remove();
+      // Never sent, or upstream answered before taking it all: drain the rest so the connection stays usable.
+      if (!ended && (!body.started || !body.writableFinished)) {
+        source.unpipe(body);
+        source.resume();
+      }
     },
   };
 }

@@ -78,7 +78,7 @@ describe('readFormField', () => {
       const want = form(
         ...(order === 'first' ? [field('model', 'whisper-eu'), tail] : [tail, field('model', 'whisper-eu')]),
       );
-      for (const size of [1, 3, 4096]) {
+      for (const size of [1, 3, 61, 4096]) {
         const f = await readFormField(chunked(form(...parts), size), CT, 'model', { memoryBytes: 100, spoolDir: dir });
         f.replaceWith('whisper-eu');
         expect((await drain(f.body)).equals(want), `${order}, chunks of ${size}`).toBe(true);
@@ -132,13 +132,16 @@ describe('readFormField', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('dispose removes the temporary file when the upload is never sent (a refused call)', async () => {
-    const whole = form(file('file', bytes(500_000)), field('model', 'm'));
-    const f = await readFormField(chunked(whole, 65_536), CT, 'model', { memoryBytes: 1024, spoolDir: dir });
+  it('dispose removes the temporary file and drains the rest when the upload is never sent (a refused call)', async () => {
+    const whole = form(file('file', bytes(500_000)), field('model', 'm'), file('more', bytes(300_000)));
+    const source = chunked(whole, 65_536);
+    const f = await readFormField(source, CT, 'model', { memoryBytes: 1024, spoolDir: dir });
     expect(readdirSync(dir)).toHaveLength(1);
+    const drained = new Promise((resolve) => source.once('end', resolve));
     await f.dispose();
     await f.dispose();
     expect(readdirSync(dir)).toEqual([]);
+    await drained;
   });
 
   it('a full disk while reading past a file → store_unavailable, saying how to avoid it', async (ctx) => {
