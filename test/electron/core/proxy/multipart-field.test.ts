@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KitError } from '../../../../electron/core/errors.js';
-import { formBoundary, readFormField } from '../../../../electron/core/proxy/multipart-field.js';
+import { readFormField } from '../../../../electron/core/proxy/multipart-field.js';
+import { formBoundary } from '../../../../electron/core/proxy/multipart-scanner.js';
 
 const CT = 'multipart/form-data; boundary=XyZ';
 let dir: string;
