@@ -11,6 +11,7 @@
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { toFile } from 'openai';
+import { Pool } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256, speechBytes } from '../../../support/services.js';
 import { patterned, refused, type SurfaceKit, startSurfaceKit } from '../../../support/surface-kit.js';
@@ -178,6 +179,38 @@ describe('multipart uploads routed by the form’s model', () => {
     });
     expect(t.sentSince(mark)).toEqual([]);
     expect(spoolFiles()).toEqual([]);
+  });
+
+  it('a refused upload read past on disk leaves its keep-alive connection usable', async () => {
+    const pool = new Pool(new URL(t.kit.apiBase).origin, { connections: 1 });
+    try {
+      const big = patterned(3 * 1024 * 1024, 11);
+      const body = Buffer.concat([
+        Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="a.wav"\r\n\r\n'),
+        big,
+        Buffer.from('\r\n--b\r\nContent-Disposition: form-data; name="model"\r\n\r\nnot-offered\r\n--b--\r\n'),
+      ]);
+      const auth = { authorization: `Bearer ${t.keys.ada}` };
+      const first = await pool.request({
+        method: 'POST',
+        path: '/api/v1/openai/v1/audio/transcriptions',
+        headers: { ...auth, 'content-type': 'multipart/form-data; boundary=b' },
+        body,
+      });
+      expect(first.statusCode).toBe(404);
+      await first.body.text();
+      const second = await pool.request({
+        method: 'POST',
+        path: '/api/v1/openai/v1/completions',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', prompt: 'again' }),
+      });
+      expect(second.statusCode).toBe(200);
+      expect(((await second.body.json()) as { choices: Array<{ text: string }> }).choices[0]?.text).toContain('again');
+      expect(spoolFiles()).toEqual([]);
+    } finally {
+      await pool.close();
+    }
   });
 
   it('the daily cap holds for uploads: 429 before anything is sent', async () => {
