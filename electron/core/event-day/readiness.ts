@@ -223,6 +223,9 @@ export class Readiness {
 
   preflight(): Preflight {
     const now = this.#deps.now();
+    // Conditions the kit knows without reading anything (the store's save state, upstream health) count at once,
+    // not at the next beat: the banner for "cannot save" should not wait 15 seconds.
+    this.#raise(this.#board.update(this.#conditions(now), now));
     const events = this.#deps.store.data.events;
     const resources = this.#resources(now);
     const reach = this.#reach(now);
