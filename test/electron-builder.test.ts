@@ -85,8 +85,10 @@ describe('electron-builder.yml', () => {
     for (const os of [config.win, config.mac, config.linux]) expect(existsSync(join(root, os.icon))).toBe(true);
     expect(pkg.scripts.dist).toContain('electron-builder --config electron-builder.yml');
     expect(pkg.scripts.dist).toMatch(/npm run build/);
-    // electron-builder needs an exact Electron version to download the right runtime.
+    // electron-builder needs an exact Electron version to download the right runtime: the config names it,
+    // and it is the version the app is developed against.
     expect(pkg.devDependencies.electron).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(String(config.electronVersion)).toBe(pkg.devDependencies.electron);
   });
 
   it('packages the main entry, the preload, the console and the tray icons, and no sources or tests', () => {
