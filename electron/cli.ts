@@ -86,7 +86,7 @@ export function startupBanner(kit: Kit): string {
   for (const u of info.lanUrls) lines.push(`  ${u}/api/v1`);
   for (const u of info.lanHttpsUrls ?? []) lines.push(`  ${u}/api/v1`);
   if (info.caFile) lines.push(`  (HTTPS certificate authority, offered on the join pages: ${info.caFile})`);
-  const live = kit.store.data.events.filter((e) => e.enabled && Date.parse(e.endsAt) > now);
+  const live = kit.store.events.filter((e) => e.enabled && Date.parse(e.endsAt) > now);
   if (live.length) {
     lines.push('', 'Join pages (put one on the projector):');
     for (const e of live) lines.push(`  ${e.name}: ${info.lanUrls[0]}/join/${e.code}`);

@@ -97,7 +97,7 @@ export async function start(): Promise<void> {
     buildMenu: (template) => Menu.buildFromTemplate(template),
     status: () => ({
       info: kit.info(),
-      liveEvents: kit.store.data.events.filter(
+      liveEvents: kit.store.events.filter(
         (e) => e.enabled && Date.now() >= Date.parse(e.startsAt) && Date.now() < Date.parse(e.endsAt),
       ).length,
       requestsLastMinute: requestsLastMinute(kit),

@@ -34,7 +34,8 @@ export interface ResourceHealth {
   lastTest?: { ok: boolean; at: string; message: string; latencyMs: number };
 }
 
-export type ResourceView = Resource & { health?: ResourceHealth };
+/** `secretUnreadable`: the kit could not open this resource's stored secret (its secret key was lost); enter it again. */
+export type ResourceView = Resource & { health?: ResourceHealth; secretUnreadable?: boolean };
 export type EventView = KitEvent & { joinUrl: string; attendeeCount: number; live: boolean };
 export type AttendeeView = Attendee & { requestsToday: number; tokensToday: number };
 

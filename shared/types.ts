@@ -135,6 +135,43 @@ export interface KitInfo {
   lanHttpsUrls?: string[];
   /** The kit's local CA certificate file, for the organizer to hand out or install. */
   caFile?: string;
+  /** Whether the kit can save, and what it recovered at start. */
+  store: StoreStatus;
+}
+
+/** Why writes fail, in the terms an organizer can act on. */
+export type StoreFailureCause = 'disk-full' | 'read-only' | 'permission' | 'busy' | 'io-error' | 'other';
+
+/**
+ * The store's health: `ok` while writes land; `failing` from the first write
+ * that could not be saved until one succeeds again (registrations, admin
+ * changes and ownership records are refused with 503 `store_unavailable`
+ * meanwhile; proxied calls that need no write go on).
+ */
+export interface StoreStatus {
+  state: 'ok' | 'failing';
+  /** One sentence for the console banner and the log; empty when all is well and nothing was recovered. */
+  message: string;
+  /** When this state began (ISO). */
+  since: string;
+  cause?: StoreFailureCause;
+  /** Set when the kit started from a snapshot because the store file was damaged. */
+  recoveredFrom?: StoreRecovery;
+  /** What else the kit found at start and did about it (a damaged admin token replaced, secrets to enter again). */
+  notices?: string[];
+}
+
+export interface StoreRecovery {
+  /** The snapshot file the kit started from, or null when none was good (an empty store). */
+  snapshot: string | null;
+  /** When that snapshot was saved (ISO). */
+  savedAt?: string;
+  /** Where the damaged store file was moved (never overwritten). */
+  movedTo?: string;
+  /** What was wrong with it. */
+  problem: string;
+  /** When the kit started from it (ISO). */
+  at: string;
 }
 
 export interface ResourceTestResult {

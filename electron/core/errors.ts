@@ -34,7 +34,7 @@ const statusByCode = {
   upstream_unavailable: 502,
   upstream_timeout: 504,
   upstream_auth_failed: 502,
-  // the kit itself cannot write (a full disk)
+  // the kit's own disk cannot take a write (a full disk, a read-only mount): refused, never half-kept
   store_unavailable: 503,
   // registration
   event_not_found: 404,

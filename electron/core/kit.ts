@@ -23,12 +23,14 @@ import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from 
 import { Visitors } from './lan/visitors.js';
 import { LanAddressBook } from './net/address-book.js';
 import { startPlayground } from './playground/server.js';
+import { Ownership } from './proxy/ownership.js';
 import { createProxy } from './proxy/proxy.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
 import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';
+import { openStore } from './store/open-store.js';
 import { fileSecretBox, type SecretBox } from './store/secret-box.js';
-import { KitStore } from './store/store.js';
+import type { StoreDriver } from './store/store-driver.js';
 import { TrafficFeed } from './traffic/feed.js';
 import { UsageLedger } from './usage/ledger.js';
 
@@ -83,7 +85,9 @@ export interface KitOptions {
 }
 
 export interface Kit {
-  readonly store: KitStore;
+  readonly store: StoreDriver;
+  /** The usage counters (tests count through it as the proxy does). */
+  readonly ledger: UsageLedger;
   readonly feed: TrafficFeed;
   readonly handlers: Handlers;
   readonly adminToken: string;
@@ -114,8 +118,9 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const host = opts.host ?? '0.0.0.0';
   await mkdir(opts.dataDir, { recursive: true });
   const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir));
-  const store = await KitStore.open(opts.dataDir, box);
-  if (opts.demo ?? true) await seedDemo(store, now());
+  const store = await openStore(opts.dataDir, box, { now });
+  // A demo that cannot be saved (a read-only data dir) is simply not there: the console says why.
+  if (opts.demo ?? true) await seedDemo(store, now()).catch(() => undefined);
   const token = await adminToken(opts.dataDir, opts.env);
 
   const playground = await startPlayground();
@@ -127,8 +132,10 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   });
   const feed = new TrafficFeed();
   const ledger = new UsageLedger(store, opts.usageFlushMs);
+  const ownership = new Ownership(store, ledger);
   const proxy = createProxy({
     store,
+    ownership,
     feed,
     upstream,
     ledger,
@@ -144,7 +151,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const visitors = new Visitors({ ownAddresses: opts.ownAddresses });
   const keepAwake = new KeepAwake({
     lock: opts.wakeLock ?? null,
-    events: () => store.data.events,
+    events: () => store.events,
     now,
     display: opts.displayAwake,
   });
@@ -166,11 +173,13 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       ? { httpsPort, lanHttpsUrls: addresses.urls(httpsPort, 'https'), ...(tls.caFile ? { caFile: tls.caFile } : {}) }
       : {}),
     preflight: (readiness as Readiness).preflight(),
+    store: store.status(),
   });
 
   const lanDeps: LanDeps = {
     store,
     proxy,
+    ledger,
     now,
     headersTimeoutMs: opts.headersTimeoutMs,
     endpointFor: (hostHeader, secure) => {
@@ -195,6 +204,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     server.on('connection', (socket: { remoteAddress?: string }) => visitors.connected(socket.remoteAddress, now()));
   const handlers = createAdminService({
     store,
+    ledger,
     feed,
     upstream,
     now,
@@ -242,6 +252,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
 
   return {
     store,
+    ledger,
     feed,
     handlers,
     adminToken: token,
@@ -259,7 +270,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       await Promise.all([closeServer(lan), closeServer(admin), ...(lanSecure ? [closeServer(lanSecure)] : [])]);
       await Promise.all([playground.close(), upstream.close()]);
       await ledger.close();
-      await store.persist();
+      await store.close();
     },
   };
 }

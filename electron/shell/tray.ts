@@ -15,7 +15,9 @@ export interface TrayStatus {
 }
 
 export function trayTooltip(s: TrayStatus): string {
-  return `AI Proxy Kit: serving on port ${s.info.port}, ${s.liveEvents} live event${s.liveEvents === 1 ? '' : 's'}`;
+  const serving = `AI Proxy Kit: serving on port ${s.info.port}, ${s.liveEvents} live event${s.liveEvents === 1 ? '' : 's'}`;
+  // The console's banner, for a window that is closed: registrations are being refused.
+  return s.info.store?.state === 'failing' ? `${serving}. ${s.info.store.message}` : serving;
 }
 
 /** "Keeping this computer awake until 17:00", or why not; nothing when there is nothing to say. */
@@ -33,6 +35,7 @@ export function trayMenu(s: TrayStatus, actions: { open: () => void; quit: () =>
   const port = s.info.preflight.network.portNote ? ` (port ${s.info.preflight.network.configuredPort} was busy)` : '';
   return [
     { label: `Serving on port ${s.info.port}${port}`, enabled: false },
+    ...(s.info.store?.state === 'failing' ? [{ label: s.info.store.message, enabled: false }] : []),
     ...s.info.lanUrls.map((u) => ({ label: `${u}/api/v1`, enabled: false })),
     {
       label: `${s.liveEvents} live event${s.liveEvents === 1 ? '' : 's'} · ${s.requestsLastMinute} requests/min`,

@@ -95,7 +95,7 @@ describe('console states', () => {
     await edit.waitFor({ state: 'detached' });
     await row.getByText('gpt-4o', { exact: true }).waitFor();
     // The stored key survived an edit that did not resend it.
-    const stored = kit.store.data.resources.find((r) => r.name === 'Sweden Central');
+    const stored = kit.store.resources.find((r) => r.name === 'Sweden Central');
     expect(stored?.auth).toEqual({ type: 'api-key', key: secret });
     await ctx.close();
   });
@@ -138,11 +138,11 @@ describe('console states', () => {
     await confirm.getByText(/stop working at once/).waitFor();
     await shot(page, '26-delete-confirm', { fullPage: false });
     await confirm.getByRole('button', { name: 'Cancel' }).click();
-    expect(kit.store.data.events.some((e) => e.code === 'cards')).toBe(true);
+    expect(kit.store.events.some((e) => e.code === 'cards')).toBe(true);
     await page.getByRole('button', { name: 'Delete Cards night' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete event' }).click();
     await page.getByText('No events yet').waitFor();
-    expect(kit.store.data.events.some((e) => e.code === 'cards')).toBe(false);
+    expect(kit.store.events.some((e) => e.code === 'cards')).toBe(false);
     await ctx.close();
   });
 });

@@ -5,20 +5,23 @@
  */
 import type { MethodName, Output, ParsedInput } from '../../../shared/contract.js';
 import { clearableEventFields } from '../../../shared/schemas.js';
-import type { IssuedKey, KitEvent, KitInfo, Resource } from '../../../shared/types.js';
-import { hashKey, keyHint, newApiKey, newEventCode, newId } from '../auth/keys.js';
+import type { KitEvent, KitInfo, Resource } from '../../../shared/types.js';
+import { newEventCode, newId } from '../auth/keys.js';
 import { dayIn } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import { CARDS_PER_SHEET, keyCardsHtml } from '../lan/key-cards.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
+import { issueKeys } from '../registration/issue.js';
 import type { StoredAttendee } from '../store/schema.js';
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
+import type { UsageLedger } from '../usage/ledger.js';
 import { testResource } from './resource-test.js';
 import { attendeeView, eventView, mergeAuth, resourceView } from './views.js';
 
 export interface AdminDeps {
-  store: KitStore;
+  store: StoreDriver;
+  ledger: UsageLedger;
   feed: TrafficFeed;
   upstream: Upstream;
   now: () => number;
@@ -36,7 +39,7 @@ export type Handlers = { [M in MethodName]: (input: ParsedInput<M>) => Promise<O
 const notFound = (what: string, id: string) => new KitError('not_found', `No ${what} with id "${id}".`);
 
 export function createAdminService(deps: AdminDeps): Handlers {
-  const { store, now } = deps;
+  const { store, ledger, now } = deps;
   const joinBase = () => deps.lanBase?.() ?? deps.info().lanUrls[0] ?? `http://127.0.0.1:${deps.info().port}`;
 
   const resourceOr404 = (id: string): Resource =>
@@ -55,15 +58,12 @@ export function createAdminService(deps: AdminDeps): Handlers {
       throw notFound('attendee', id);
     })();
 
-  const usageToday = (event: KitEvent) => {
-    const day = dayIn(now(), event.timeZone);
-    return store.data.usage.filter((u) => u.eventId === event.id && u.day === day);
+  const today = (a: StoredAttendee) => {
+    const event = store.event(a.eventId);
+    return ledger.attendeeDay(a.id, event ? dayIn(now(), event.timeZone) : '');
   };
   const viewEvent = (e: KitEvent) => eventView(e, joinBase(), store.attendeesOf(e.id).length, now());
-  const viewAttendee = (a: StoredAttendee) => {
-    const event = store.event(a.eventId);
-    return attendeeView(a, event ? usageToday(event) : []);
-  };
+  const viewAttendee = (a: StoredAttendee) => attendeeView(a, today(a));
 
   function checkResourceIds(ids: string[]): void {
     for (const id of ids)
@@ -80,30 +80,6 @@ export function createAdminService(deps: AdminDeps): Handlers {
     return endpoint;
   }
 
-  async function issueKeys(event: KitEvent, count: number): Promise<IssuedKey[]> {
-    const createdAt = new Date(now()).toISOString();
-    const keys = Array.from({ length: count }, () => ({ id: newId('att'), apiKey: newApiKey() }));
-    await store.mutate((d) => {
-      for (const k of keys) {
-        d.attendees.push({
-          id: k.id,
-          eventId: event.id,
-          keyHash: hashKey(k.apiKey),
-          keyHint: keyHint(k.apiKey),
-          revoked: false,
-          issued: true,
-          createdAt,
-        });
-      }
-    });
-    // The key rides in the URL fragment, which browsers never send to a server (or its logs).
-    return keys.map((k) => ({
-      attendeeId: k.id,
-      apiKey: k.apiKey,
-      claimUrl: `${joinBase()}/join/${event.code}#key=${encodeURIComponent(k.apiKey)}`,
-    }));
-  }
-
   return {
     'kit.info': async () => deps.info(),
     'kit.chooseAddress': async ({ address }) => {
@@ -113,7 +89,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
     },
 
     'resources.list': async () =>
-      store.data.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
+      store.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
     'resources.create': async ({ model, ...input }) => {
       const r: Resource = {
         ...input,
@@ -122,7 +98,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
         id: newId('res'),
         createdAt: new Date(now()).toISOString(),
       };
-      await store.mutate((d) => void d.resources.push(r));
+      await store.saveResource(r);
       return resourceView(r);
     },
     'resources.update': async ({ id, model, ...patch }) => {
@@ -138,17 +114,12 @@ export function createAdminService(deps: AdminDeps): Handlers {
       // null (or an emptied field) clears the model: the family is read from the deployment name again.
       if (model) next.model = model;
       else if (model !== undefined) delete next.model;
-      await store.mutate((d) => {
-        d.resources = d.resources.map((r) => (r.id === id ? next : r));
-      });
+      await store.saveResource(next);
       return resourceView(next);
     },
     'resources.remove': async ({ id }) => {
       resourceOr404(id);
-      await store.mutate((d) => {
-        d.resources = d.resources.filter((r) => r.id !== id);
-        for (const e of d.events) e.resourceIds = e.resourceIds.filter((x) => x !== id);
-      });
+      await store.removeResource(id);
       return { ok: true as const };
     },
     'resources.test': async ({ id }) => {
@@ -158,7 +129,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       return result;
     },
 
-    'events.list': async () => store.data.events.map(viewEvent),
+    'events.list': async () => store.events.map(viewEvent),
     'events.create': async (input) => {
       checkResourceIds(input.resourceIds);
       let code = input.code;
@@ -167,7 +138,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
         do code = newEventCode();
         while (store.eventByCode(code));
       const e: KitEvent = { ...input, code, id: newId('evt'), createdAt: new Date(now()).toISOString() };
-      await store.mutate((d) => void d.events.push(e));
+      await store.saveEvent(e);
       deps.eventsChanged?.();
       return viewEvent(e);
     },
@@ -180,31 +151,26 @@ export function createAdminService(deps: AdminDeps): Handlers {
       if (Date.parse(next.endsAt) <= Date.parse(next.startsAt)) {
         throw new KitError('invalid_input', 'endsAt: must be after startsAt.');
       }
-      await store.mutate((d) => {
-        d.events = d.events.map((e) => (e.id === id ? next : e));
-      });
+      await store.saveEvent(next);
       deps.eventsChanged?.();
       return viewEvent(next);
     },
     'events.remove': async ({ id }) => {
       eventOr404(id);
-      await store.mutate((d) => {
-        d.events = d.events.filter((e) => e.id !== id);
-        d.attendees = d.attendees.filter((a) => a.eventId !== id);
-      });
+      await store.removeEvent(id);
       deps.eventsChanged?.();
       return { ok: true as const };
     },
 
     'attendees.list': async ({ eventId }) => {
       const event = eventOr404(eventId);
-      const today = usageToday(event);
-      return store.attendeesOf(eventId).map((a) => attendeeView(a, today));
+      const day = dayIn(now(), event.timeZone);
+      return store.attendeesOf(eventId).map((a) => attendeeView(a, ledger.attendeeDay(a.id, day)));
     },
-    'attendees.issue': async ({ eventId, count }) => issueKeys(eventOr404(eventId), count),
+    'attendees.issue': async ({ eventId, count }) => issueKeys(store, eventOr404(eventId), count, now(), joinBase()),
     'attendees.cards': async ({ eventId, count, paper }) => {
       const event = eventOr404(eventId);
-      const keys = await issueKeys(event, count);
+      const keys = await issueKeys(store, event, count, now(), joinBase());
       const html = await keyCardsHtml({
         event,
         keys,
@@ -216,40 +182,17 @@ export function createAdminService(deps: AdminDeps): Handlers {
     },
     'attendees.revoke': async ({ attendeeId }) => {
       attendeeOr404(attendeeId);
-      await store.mutate((d) => {
-        for (const a of d.attendees) if (a.id === attendeeId) a.revoked = true;
-      });
-      return viewAttendee(attendeeOr404(attendeeId));
+      return viewAttendee((await store.setRevoked(attendeeId, true)) ?? attendeeOr404(attendeeId));
     },
     'attendees.restore': async ({ attendeeId }) => {
       attendeeOr404(attendeeId);
-      await store.mutate((d) => {
-        for (const a of d.attendees) if (a.id === attendeeId) a.revoked = false;
-      });
-      return viewAttendee(attendeeOr404(attendeeId));
+      return viewAttendee((await store.setRevoked(attendeeId, false)) ?? attendeeOr404(attendeeId));
     },
 
     'usage.report': async ({ eventId, day }) => {
       const event = eventOr404(eventId);
       const theDay = day ?? dayIn(now(), event.timeZone);
-      const rows = store.data.usage.filter((u) => u.eventId === eventId && u.day === theDay);
-      const zero = () => ({ requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, errors: 0 });
-      const byAttendee = new Map<string, ReturnType<typeof zero>>();
-      const byDeployment = new Map<string, ReturnType<typeof zero>>();
-      for (const u of rows) {
-        for (const [map, key] of [
-          [byAttendee, u.attendeeId],
-          [byDeployment, u.deployment],
-        ] as const) {
-          const acc = map.get(key) ?? zero();
-          acc.requests += u.requests;
-          acc.promptTokens += u.promptTokens;
-          acc.completionTokens += u.completionTokens;
-          acc.totalTokens += u.totalTokens;
-          acc.errors += u.errors;
-          map.set(key, acc);
-        }
-      }
+      const { byAttendee, byDeployment } = ledger.eventDay(eventId, theDay);
       return {
         eventId,
         day: theDay,

@@ -4,8 +4,9 @@
  */
 import type { AttendeeView, EventView, ResourceView } from '../../../shared/contract.js';
 import { SECRET_MASK } from '../../../shared/schemas.js';
-import type { KitEvent, Resource, ResourceAuth } from '../../../shared/types.js';
-import type { StoredAttendee, UsageCounter } from '../store/schema.js';
+import type { KitEvent, Resource, ResourceAuth, UsageRow } from '../../../shared/types.js';
+import type { StoredAttendee } from '../store/schema.js';
+import { secretUnreadable } from '../store/sealed-adapter.js';
 
 export function maskAuth(auth: ResourceAuth): ResourceAuth {
   switch (auth.type) {
@@ -31,7 +32,12 @@ export function mergeAuth(stored: ResourceAuth, incoming: ResourceAuth): Resourc
   return incoming;
 }
 
-export const resourceView = (r: Resource): ResourceView => ({ ...r, auth: maskAuth(r.auth) });
+/** A secret that could not be opened at start is masked like any other, and flagged: it must be entered again. */
+export const resourceView = (r: Resource): ResourceView => ({
+  ...r,
+  auth: maskAuth(r.auth),
+  ...(secretUnreadable(r) ? { secretUnreadable: true } : {}),
+});
 
 export function eventView(e: KitEvent, joinBase: string, attendeeCount: number, now: number): EventView {
   const { joinPassword, ...rest } = e;
@@ -44,14 +50,8 @@ export function eventView(e: KitEvent, joinBase: string, attendeeCount: number, 
   };
 }
 
-export function attendeeView(a: StoredAttendee, today: UsageCounter[]): AttendeeView {
+/** An attendee with their usage today (from the ledger), without the key and device hashes. */
+export function attendeeView(a: StoredAttendee, today: UsageRow): AttendeeView {
   const { keyHash: _hash, deviceHash: _device, ...rest } = a;
-  let requests = 0;
-  let tokens = 0;
-  for (const u of today) {
-    if (u.attendeeId !== a.id) continue;
-    requests += u.requests;
-    tokens += u.totalTokens;
-  }
-  return { ...rest, requestsToday: requests, tokensToday: tokens };
+  return { ...rest, requestsToday: today.requests, tokensToday: today.totalTokens };
 }

@@ -2,19 +2,21 @@
  * Who is calling: reads the attendee key from `api-key` or `Authorization:
  * Bearer`, finds the attendee through the store's in-memory hash index, and
  * checks revocation and the event window. No I/O; it runs on every request.
+ * The one exception is the first call with a shared-code key, which
+ * registers its person and answers once that is saved (a promise).
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KitEvent } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
+import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoredAttendee } from '../store/schema.js';
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
 import { hashKey, sameHash } from './keys.js';
-import { sharedCodeAttendee } from './shared-code.js';
 import { assertEventOpen } from './time-window.js';
 
 export interface Caller {
-  attendee: StoredAttendee;
-  event: KitEvent;
+  attendee: Readonly<StoredAttendee>;
+  event: Readonly<KitEvent>;
 }
 
 /** Node keeps only the first of repeated Authorization headers; a second one must not be ignored silently. */
@@ -50,11 +52,11 @@ export function presentedKey(headers: IncomingHttpHeaders, rawHeaders?: string[]
 }
 
 export function authenticate(
-  store: KitStore,
+  store: StoreDriver,
   headers: IncomingHttpHeaders,
   now = Date.now(),
   rawHeaders?: string[],
-): Caller {
+): Caller | Promise<Caller> {
   const key = presentedKey(headers, rawHeaders);
   if (!key) {
     throw new KitError(
@@ -63,10 +65,18 @@ export function authenticate(
     );
   }
   const hash = hashKey(key);
-  const attendee = store.attendeeByKeyHash(hash) ?? sharedCodeAttendee(store, key, hash, now);
-  if (!attendee || !sameHash(hash, attendee.keyHash)) {
-    throw new KitError('invalid_api_key', 'This API key is not known to this kit. Check it on your registration page.');
-  }
+  const attendee = store.attendeeByKeyHash(hash);
+  if (attendee) return admit(store, attendee, hash, now);
+  const signingUp = signUpWithSharedCode(store, key, hash, now);
+  if (signingUp) return signingUp.then((a) => admit(store, a, hash, now));
+  throw unknownKey();
+}
+
+const unknownKey = () =>
+  new KitError('invalid_api_key', 'This API key is not known to this kit. Check it on your registration page.');
+
+function admit(store: StoreDriver, attendee: Readonly<StoredAttendee>, hash: string, now: number): Caller {
+  if (!sameHash(hash, attendee.keyHash)) throw unknownKey();
   if (attendee.revoked) throw new KitError('key_revoked', 'This API key has been revoked by the organizer.');
   const event = store.event(attendee.eventId);
   if (!event) throw new KitError('invalid_api_key', 'The event of this API key no longer exists.');

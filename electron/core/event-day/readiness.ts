@@ -19,7 +19,7 @@ import type {
   ResourceCheckFacts,
 } from '../../../shared/types.js';
 import type { Visitors } from '../lan/visitors.js';
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
 import {
   clockCheck,
   diskCheck,
@@ -40,7 +40,7 @@ import { type Condition, WarningBoard } from './warnings.js';
 export const DEFAULT_QUIET_MS = 5 * 60_000;
 
 export interface ReadinessDeps {
-  store: KitStore;
+  store: StoreDriver;
   dataDir: string;
   now: () => number;
   /** When the kit started: devices are counted from here. */
@@ -121,7 +121,7 @@ export class Readiness {
   }
 
   #plannedAttendees(now: number): { planned: number; registered: number } {
-    const events = this.#deps.store.data.events.filter((e) => isUpcoming(e, now));
+    const events = this.#deps.store.events.filter((e) => isUpcoming(e, now));
     if (events.length === 0) return { planned: DEFAULT_PLANNED_ATTENDEES, registered: 0 };
     let planned = 0;
     let registered = 0;
@@ -134,8 +134,8 @@ export class Readiness {
   }
 
   #resources(now: number): ResourceCheckFacts[] {
-    const used = new Set(this.#deps.store.data.events.filter((e) => isUpcoming(e, now)).flatMap((e) => e.resourceIds));
-    return this.#deps.store.data.resources
+    const used = new Set(this.#deps.store.events.filter((e) => isUpcoming(e, now)).flatMap((e) => e.resourceIds));
+    return this.#deps.store.resources
       .filter((r) => r.enabled)
       .map((r) => {
         const h = this.#deps.health(r.id);
@@ -155,7 +155,7 @@ export class Readiness {
     const quietMs = this.#deps.quietMs ?? DEFAULT_QUIET_MS;
     let quietSince: number | undefined;
     if (v.lastPeerAt === undefined) {
-      for (const e of this.#deps.store.data.events) {
+      for (const e of this.#deps.store.events) {
         if (!isLive(e, now)) continue;
         const from = Math.max(Date.parse(e.startsAt), this.#deps.startedAt);
         if (now - from >= quietMs && (quietSince === undefined || from < quietSince)) quietSince = from;
@@ -226,7 +226,7 @@ export class Readiness {
     // Conditions the kit knows without reading anything (the store's save state, upstream health) count at once,
     // not at the next beat: the banner for "cannot save" should not wait 15 seconds.
     this.#raise(this.#board.update(this.#conditions(now), now));
-    const events = this.#deps.store.data.events;
+    const events = this.#deps.store.events;
     const resources = this.#resources(now);
     const reach = this.#reach(now);
     const network = this.#deps.network();

@@ -10,17 +10,10 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { KitError, sendError } from '../errors.js';
 import type { ProxyHandler } from '../proxy/proxy.js';
-import type { KitStore } from '../store/store.js';
-import {
-  deviceCookie,
-  deviceTokenOf,
-  eventDeployments,
-  newDeviceToken,
-  readRegistration,
-  register,
-  sendJson,
-  visibleEvent,
-} from './join.js';
+import { eventDeployments, register, visibleEvent } from '../registration/register.js';
+import type { StoreDriver } from '../store/store-driver.js';
+import type { UsageLedger } from '../usage/ledger.js';
+import { deviceCookie, deviceTokenOf, newDeviceToken, readRegistration, sendJson } from './join.js';
 import { joinPage, joinScriptHash } from './join-page.js';
 import { myUsage } from './my-usage.js';
 import { qrSvg } from './qr.js';
@@ -29,8 +22,9 @@ import { buildSamples, envFile } from './samples.js';
 import type { Visitors } from './visitors.js';
 
 export interface LanDeps {
-  store: KitStore;
+  store: StoreDriver;
   proxy: ProxyHandler;
+  ledger: UsageLedger;
   now: () => number;
   /** The endpoint to hand an attendee who reached us at `host` on this listener (`secure` = over TLS). */
   endpointFor: (hostHeader: string | undefined, secure: boolean) => string;
@@ -95,7 +89,7 @@ async function join(
   const method = req.method ?? 'GET';
   if (rest === '/usage') {
     if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
-    sendJson(res, 200, myUsage(deps.store, code, req.headers, deps.now()));
+    sendJson(res, 200, await myUsage(deps.store, deps.ledger, code, req.headers, deps.now()));
     return;
   }
   if (rest === '/qr.svg') {

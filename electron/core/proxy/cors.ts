@@ -18,7 +18,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KitEvent } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
 
 /** Request headers a page may send: the SDKs' own and what the kit's routes read. */
 const allowedExact = new Set([
@@ -75,9 +75,9 @@ export function eventAllowsOrigin(event: KitEvent, origin: string): boolean {
 }
 
 /** `*` when an enabled event takes any origin, `origin` when one lists it, else undefined (the browser refuses). */
-function allowOrigin(store: KitStore, origin: string): string | undefined {
+function allowOrigin(store: StoreDriver, origin: string): string | undefined {
   let listed = false;
-  for (const e of store.data.events) {
+  for (const e of store.events) {
     if (!e.enabled) continue;
     if (!e.allowedOrigins || e.allowedOrigins.length === 0) return '*';
     if (e.allowedOrigins.includes(origin)) listed = true;
@@ -96,7 +96,7 @@ export function allowedRequestHeaders(requested: string | undefined): string {
   return out.join(', ');
 }
 
-function preflight(store: KitStore, req: IncomingMessage, res: ServerResponse): void {
+function preflight(store: StoreDriver, req: IncomingMessage, res: ServerResponse): void {
   const origin = req.headers.origin;
   const headers: Record<string, string> = {
     allow: `${METHODS}, OPTIONS`,
@@ -124,7 +124,7 @@ function preflight(store: KitStore, req: IncomingMessage, res: ServerResponse): 
  * CORS headers every answer to it will carry, or answers the preflight.
  * Returns true when the request is answered.
  */
-export function applyCors(store: KitStore, req: IncomingMessage, res: ServerResponse): boolean {
+export function applyCors(store: StoreDriver, req: IncomingMessage, res: ServerResponse): boolean {
   if (req.method === 'OPTIONS') {
     preflight(store, req, res);
     return true;

@@ -2,13 +2,15 @@
  * What the proxy needs from the rest of the kit, gathered in one place so
  * the composition root wires it and tests can swap a piece.
  */
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
+import type { Ownership } from './ownership.js';
 import type { Upstream } from './upstream/upstream.js';
 
 export interface ProxyDeps {
-  store: KitStore;
+  store: StoreDriver;
+  ownership: Ownership;
   feed: TrafficFeed;
   upstream: Upstream;
   ledger: UsageLedger;

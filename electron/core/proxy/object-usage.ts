@@ -10,7 +10,6 @@
  * the daily cap); only its tokens are.
  */
 import type { ProxyCall } from './call.js';
-import { ownershipOf } from './ownership.js';
 import type { TokenUsage, UsageOwner } from './usage.js';
 
 /** Paths whose answers may carry a run's or a response's usage (its owner is then read off the answer). */
@@ -23,7 +22,7 @@ export const mayCarryObjectUsage = (path: string): boolean => path.includes('/ru
  */
 export function firstSighting(call: ProxyCall, owner: UsageOwner | undefined): boolean {
   if (!owner) return true;
-  return ownershipOf(call.deps.store).bookUsage(call, owner, call.record.resourceId ?? '');
+  return call.deps.ownership.bookUsage(call, owner, call.record.resourceId ?? '');
 }
 
 /** Puts the tokens on the call's traffic record. */

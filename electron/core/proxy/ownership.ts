@@ -1,16 +1,20 @@
 /**
  * Who owns which upstream object. Every object an attendee creates through
  * the kit (assistant, thread, file, vector store, agent name, conversation,
- * response) is recorded in the store's `objects` collection, on disk before
- * the answer that reveals its id is sent, and indexed in memory so the check
+ * response) is recorded in the store, on disk before the answer that reveals
+ * its id is sent, and read back from the store's in-memory index so the check
  * on every request is one map lookup. Objects the kit never saw created are
  * nobody's; objects the organizer lists in a resource's `sharedObjects` are
- * everybody's to use and nobody's to delete.
+ * everybody's to use and nobody's to delete. When the record cannot be saved
+ * (a full disk), `record` rejects with `store_unavailable` and the caller
+ * never sees the id (see `families/objects.ts`). One instance per kit, built
+ * by the composition root.
  */
 import type { Resource } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
 import type { OwnedObject } from '../store/schema.js';
-import type { KitStore } from '../store/store.js';
+import type { StoreDriver } from '../store/store-driver.js';
+import type { UsageLedger } from '../usage/ledger.js';
 import type { ProxyCall } from './call.js';
 
 export const objectTypes = [
@@ -55,21 +59,19 @@ export interface Access {
   shared: boolean;
 }
 
-const key = (type: string, id: string) => `${type}\u0000${id}`;
-
 export class Ownership {
-  readonly #store: KitStore;
-  readonly #index = new Map<string, OwnedObject>();
+  readonly #store: StoreDriver;
+  readonly #ledger: UsageLedger;
   /** Agent names being created right now, so two attendees cannot both claim one. */
   readonly #pendingNames = new Map<string, string>();
 
-  constructor(store: KitStore) {
+  constructor(store: StoreDriver, ledger: UsageLedger) {
     this.#store = store;
-    for (const o of store.data.objects) this.#index.set(key(o.type, o.id), o);
+    this.#ledger = ledger;
   }
 
-  get(type: ObjectType, id: string): OwnedObject | undefined {
-    return this.#index.get(key(type, id));
+  get(type: ObjectType, id: string): Readonly<OwnedObject> | undefined {
+    return this.#store.ownedObject(type, id);
   }
 
   /** The event resource that shares this id, if the organizer shared it. */
@@ -114,13 +116,11 @@ export class Ownership {
     return { release: () => this.#pendingNames.delete(name), alreadyOwned: false };
   }
 
-  /** Records new objects as the caller's; resolves once they are on disk. */
-  async record(call: ProxyCall, objects: NewObject[]): Promise<void> {
-    const fresh = objects.filter((o) => !this.#index.has(key(o.type, o.id)));
-    if (fresh.length === 0) return;
+  /** Records new objects as the caller's; resolves once they are on disk, rejects with `store_unavailable`. */
+  record(call: ProxyCall, objects: NewObject[]): Promise<void> {
     const at = new Date(call.deps.now()).toISOString();
-    for (const o of fresh) {
-      const rec: OwnedObject = {
+    return this.#store.recordObjects(
+      objects.map((o) => ({
         id: o.id,
         type: o.type,
         attendeeId: call.caller.attendee.id,
@@ -128,58 +128,42 @@ export class Ownership {
         resourceId: o.resourceId,
         createdAt: at,
         ...(o.parentId ? { parentId: o.parentId } : {}),
-      };
-      this.#index.set(key(o.type, o.id), rec);
-      this.#store.data.objects.push(rec);
-    }
-    await this.#store.persist();
+      })),
+    );
   }
 
   /**
    * Notes that a run's or response's tokens are being counted: true the
    * first time, false when they already were (a poll reading a finished run
-   * again). A run gets a record here, under its thread. The mark is made in
-   * memory and reaches the file with the next store write, at the latest the
-   * usage ledger's batched flush: the same whole-file write that carries the
-   * tokens it guards, so a restart can lose both (as it loses any count not
-   * yet flushed) but never keep the tokens without the mark and count them
-   * again.
+   * again). The mark (a record of the run, under its thread, or the
+   * response's record, with `usageBooked`) goes to the usage ledger with the
+   * tokens it guards, and reaches the store in the same write as they do: a
+   * restart can lose both (as it loses any count not yet flushed) but never
+   * keep the tokens without the mark and count them again.
    */
   bookUsage(call: ProxyCall, owner: { type: 'run' | 'response'; id: string; parentId?: string }, resourceId: string) {
     const known = this.get(owner.type, owner.id);
-    if (known) {
-      if (known.usageBooked) return false;
-      known.usageBooked = true;
-      return true;
-    }
-    const rec: OwnedObject = {
-      id: owner.id,
-      type: owner.type,
-      attendeeId: call.caller.attendee.id,
-      eventId: call.caller.event.id,
-      resourceId,
-      createdAt: new Date(call.deps.now()).toISOString(),
-      ...(owner.parentId ? { parentId: owner.parentId } : {}),
-      usageBooked: true,
-    };
-    this.#index.set(key(owner.type, owner.id), rec);
-    this.#store.data.objects.push(rec);
+    if (known?.usageBooked || this.#ledger.isMarked(owner.type, owner.id)) return false;
+    this.#ledger.mark(
+      known
+        ? { ...known, usageBooked: true }
+        : {
+            id: owner.id,
+            type: owner.type,
+            attendeeId: call.caller.attendee.id,
+            eventId: call.caller.event.id,
+            resourceId,
+            createdAt: new Date(call.deps.now()).toISOString(),
+            ...(owner.parentId ? { parentId: owner.parentId } : {}),
+            usageBooked: true,
+          },
+    );
     return true;
   }
 
   /** Forgets a deleted object (and what was recorded under it); resolves once on disk. */
-  async forget(type: ObjectType, id: string): Promise<void> {
-    const objects = this.#store.data.objects;
-    let removed = false;
-    for (let i = objects.length - 1; i >= 0; i--) {
-      const o = objects[i] as OwnedObject;
-      if ((o.type === type && o.id === id) || o.parentId === id) {
-        this.#index.delete(key(o.type, o.id));
-        objects.splice(i, 1);
-        removed = true;
-      }
-    }
-    if (removed) await this.#store.persist();
+  forget(type: ObjectType, id: string): Promise<void> {
+    return this.#store.forgetObject(type, id);
   }
 }
 
@@ -187,15 +171,3 @@ const label = (type: ObjectType) => type.replace('_', ' ');
 
 export const notFound = (type: ObjectType, id: string) =>
   new KitError('not_found', `No ${label(type)} "${id}" of yours was found.`);
-
-const instances = new WeakMap<KitStore, Ownership>();
-
-/** One ownership index per store, built from the store on first use. */
-export function ownershipOf(store: KitStore): Ownership {
-  let o = instances.get(store);
-  if (!o) {
-    o = new Ownership(store);
-    instances.set(store, o);
-  }
-  return o;
-}

@@ -82,7 +82,9 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
       }
       const r = match.store as ProxyRoute;
       route = r.path;
-      caller = authenticate(deps.store, req.headers, started, req.rawHeaders);
+      const found = authenticate(deps.store, req.headers, started, req.rawHeaders);
+      // A promise only for the first call with a shared-code key (it registers its person).
+      caller = found instanceof Promise ? await found : found;
       checkOrigin(caller.event, req.headers.origin);
       const query = new URLSearchParams(qi === -1 ? '' : url.slice(qi + 1));
       call = new ProxyCall(

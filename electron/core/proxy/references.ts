@@ -9,7 +9,7 @@
 import type { Resource } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
 import type { Json, ProxyCall } from './call.js';
-import { type ObjectType, ownershipOf } from './ownership.js';
+import type { ObjectType } from './ownership.js';
 
 const singleRef: Record<string, ObjectType> = {
   assistant_id: 'assistant',
@@ -68,7 +68,7 @@ export function referencesIn(body: Json): Reference[] {
 
 /** Checks every reference; returns the resources they live on (first reference first). */
 export function checkReferences(call: ProxyCall, body: Json): Resource[] {
-  const ownership = ownershipOf(call.deps.store);
+  const ownership = call.deps.ownership;
   const resources: Resource[] = [];
   for (const ref of referencesIn(body)) {
     const { resource } = ownership.access(call, ref.type, ref.id);

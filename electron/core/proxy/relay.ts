@@ -8,7 +8,7 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { Resource } from '../../../shared/types.js';
-import { KitError } from '../errors.js';
+import { errorBody, KitError, toKitError } from '../errors.js';
 import type { ProxyCall } from './call.js';
 import { UsageChunkFilter } from './sse-usage-filter.js';
 import { UsageTap } from './usage.js';
@@ -104,7 +104,17 @@ export async function relay(
   try {
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       tap.push(chunk);
-      const seen = hook?.chunk ? ((await hook.chunk(chunk)) ?? chunk) : chunk;
+      let seen = chunk;
+      if (hook?.chunk) {
+        try {
+          seen = (await hook.chunk(chunk)) ?? chunk;
+        } catch (e) {
+          // The hook refused this chunk (an object whose ownership cannot be saved): it is not sent.
+          response.body.destroy();
+          endWithError(call, isStream, toKitError(e));
+          return { read: tap.end(), clientGone: false };
+        }
+      }
       const out = filter ? filter.push(seen) : seen;
       if (out.length && !res.write(out)) await drained(call);
     }
@@ -155,6 +165,19 @@ async function relayHeld(
   call.res.writeHead(response.statusCode, headers);
   call.res.end(body);
   return { read: tap.end(), clientGone: false };
+}
+
+/**
+ * Ends a response whose headers are gone with an error: an SSE `error` event in the SDKs' error shape
+ * (the OpenAI SDKs raise it as an API error with its code), or, for any other body, a cut connection.
+ */
+function endWithError(call: ProxyCall, isStream: boolean, e: KitError): void {
+  call.record.errorCode = e.code;
+  if (!isStream) {
+    call.res.destroy();
+    return;
+  }
+  call.res.end(`event: error\ndata: ${errorBody(e)}\n\n`);
 }
 
 function drained(call: ProxyCall): Promise<void> {

@@ -1,13 +1,19 @@
 /**
- * Writes a JSON document atomically (a temp file, then rename) in pieces:
- * each element of a top-level array is serialized on its own and written in
- * batches, so a store of 10,000 attendees never becomes one 3 MB string that
- * the heap must grow for (and keeps). Writes are coalesced: while one is on
- * its way to disk, later requests share the next write, which serializes the
- * document as it is when that write starts, once, however many asked.
+ * Writes a JSON document so that it lands whole or not at all: a temp file
+ * with every byte written (short writes continued) and fsynced, renamed over
+ * the store file, the directory fsynced; only then does `write` resolve. Any
+ * failure on the way leaves the previous file as it was and rejects with a
+ * `StoreWriteError` that says at which step and whether the rename happened.
+ *
+ * The document is written in pieces: each element of a top-level array is
+ * serialized on its own and written in batches, so a store of 10,000
+ * attendees never becomes one 3 MB string that the heap must grow for (and
+ * keeps). Callers hand in a document that does not change while it is
+ * written (the store's state is immutable); batching several changes into
+ * one write is the store's job.
  */
-import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { errnoOf, type FileLayer, nodeFiles, renameRetrying, syncDir, writeWhole } from './file-layer.js';
 
 /** Written in batches of about this many characters: few syscalls, small strings. */
 const BATCH_CHARS = 64 * 1024;
@@ -34,87 +40,97 @@ export function* jsonPieces(doc: Doc): Generator<string> {
   yield '\n}\n';
 }
 
-interface Pending {
-  produce: () => Doc;
-  done: Promise<void>;
-  resolve: () => void;
-  reject: (e: unknown) => void;
+export type WriteStage = 'open' | 'serialize' | 'write' | 'fsync' | 'close' | 'rename' | 'dir-fsync';
+
+/** A write that did not complete; `renamed` is true when the new file is already in place (a failing directory fsync). */
+export class StoreWriteError extends Error {
+  readonly stage: WriteStage;
+  readonly errno: string | undefined;
+  readonly renamed: boolean;
+  readonly file: string;
+
+  constructor(file: string, stage: WriteStage, cause: unknown) {
+    const errno = errnoOf(cause);
+    super(`${stage} of ${basename(file)} failed: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+    this.name = 'StoreWriteError';
+    this.file = file;
+    this.stage = stage;
+    this.errno = errno;
+    this.renamed = stage === 'dir-fsync';
+  }
 }
 
 export class AtomicJsonFile {
-  readonly #file: string;
+  readonly file: string;
   readonly #temp: string;
-  #writing = false;
-  #next: Pending | undefined;
+  readonly #files: FileLayer;
+  #busy = false;
 
-  constructor(file: string) {
-    this.#file = file;
+  constructor(file: string, files: FileLayer = nodeFiles) {
+    this.file = file;
     this.#temp = join(dirname(file), `.${basename(file)}.tmp`);
+    this.#files = files;
   }
 
+  /** The file's text, or null when there is none. */
   async read(): Promise<string | null> {
     try {
-      return await readFile(this.#file, 'utf8');
+      return (await this.#files.readFile(this.file)).toString('utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      if (errnoOf(e) === 'ENOENT') return null;
       throw e;
     }
   }
 
-  /**
-   * Resolves once a write that started after this call is on disk. `produce`
-   * is called when the write starts, so a queued write sees every change made
-   * before it.
-   */
-  write(produce: () => Doc): Promise<void> {
-    if (this.#next) {
-      this.#next.produce = produce;
-      return this.#next.done;
+  /** Writes `doc` durably. One write at a time: the temp file is shared. */
+  async write(doc: Doc): Promise<void> {
+    if (this.#busy) throw new Error('AtomicJsonFile.write called while a write is in progress');
+    this.#busy = true;
+    try {
+      await this.#writeNow(doc);
+    } finally {
+      this.#busy = false;
     }
-    let resolve!: () => void;
-    let reject!: (e: unknown) => void;
-    const done = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
-    this.#next = { produce, done, resolve, reject };
-    if (!this.#writing) void this.#drain();
-    return done;
-  }
-
-  async #drain(): Promise<void> {
-    this.#writing = true;
-    while (this.#next) {
-      const job = this.#next;
-      this.#next = undefined;
-      try {
-        await this.#writeNow(job.produce());
-        job.resolve();
-      } catch (e) {
-        job.reject(e);
-      }
-    }
-    this.#writing = false;
   }
 
   async #writeNow(doc: Doc): Promise<void> {
-    const fh = await open(this.#temp, 'w');
+    const files = this.#files;
+    let stage: WriteStage = 'open';
+    const fail = (e: unknown) => (e instanceof StoreWriteError ? e : new StoreWriteError(this.file, stage, e));
+    let fh: Awaited<ReturnType<FileLayer['open']>> | undefined;
     try {
+      fh = await files.open(this.#temp, 'w', 0o600);
       let batch = '';
-      for (const piece of jsonPieces(doc)) {
-        batch += piece;
-        if (batch.length >= BATCH_CHARS) {
-          await fh.write(batch);
+      const pieces = jsonPieces(doc);
+      for (;;) {
+        stage = 'serialize';
+        const next = pieces.next();
+        if (!next.done) batch += next.value;
+        if (batch.length >= BATCH_CHARS || (next.done && batch)) {
+          stage = 'write';
+          await writeWhole(fh, Buffer.from(batch, 'utf8'));
           batch = '';
         }
+        if (next.done) break;
       }
-      if (batch) await fh.write(batch);
+      stage = 'fsync';
+      await fh.sync();
+      stage = 'close';
+      const closing = fh;
+      fh = undefined;
+      await closing.close();
+      stage = 'rename';
+      await renameRetrying(files, this.#temp, this.file);
     } catch (e) {
-      await fh.close().catch(() => undefined);
-      await rm(this.#temp, { force: true });
-      throw e;
+      await fh?.close().catch(() => undefined);
+      await files.remove(this.#temp).catch(() => undefined);
+      throw fail(e);
     }
-    await fh.close();
-    await rename(this.#temp, this.#file);
+    stage = 'dir-fsync';
+    try {
+      await syncDir(files, dirname(this.file));
+    } catch (e) {
+      throw fail(e);
+    }
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { KitEvent, Resource } from '../../../shared/types.js';
 import { newId } from '../auth/keys.js';
-import type { KitStore } from './store.js';
+import type { StoreDriver } from './store-driver.js';
 
 export const DEMO_DEPLOYMENT = 'playground';
 export const DEMO_CODE = 'demo';
@@ -14,9 +14,8 @@ export function localTimeZone(): string {
   return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 }
 
-export async function seedDemo(store: KitStore, now = Date.now()): Promise<boolean> {
-  const d = store.data;
-  if (d.events.length > 0 || d.resources.length > 0) return false;
+export async function seedDemo(store: StoreDriver, now = Date.now()): Promise<boolean> {
+  if (store.events.length > 0 || store.resources.length > 0) return false;
   const createdAt = new Date(now).toISOString();
   const resource: Resource = {
     id: newId('res'),
@@ -44,9 +43,7 @@ export async function seedDemo(store: KitStore, now = Date.now()): Promise<boole
     enabled: true,
     createdAt,
   };
-  await store.mutate((data) => {
-    data.resources.push(resource);
-    data.events.push(event);
-  });
+  await store.saveResource(resource);
+  await store.saveEvent(event);
   return true;
 }

@@ -45,13 +45,14 @@ export interface UsageCounter {
   errors: number;
 }
 
+/** The store file's document. The store holds it frozen: lists are replaced, never changed in place. */
 export interface StoreData {
   schemaVersion: number;
-  resources: Resource[];
-  events: KitEvent[];
-  attendees: StoredAttendee[];
-  objects: OwnedObject[];
-  usage: UsageCounter[];
+  resources: readonly Resource[];
+  events: readonly KitEvent[];
+  attendees: readonly StoredAttendee[];
+  objects: readonly OwnedObject[];
+  usage: readonly UsageCounter[];
 }
 
 export const SCHEMA_VERSION = 1;

@@ -1,12 +1,15 @@
 /**
- * A lowdb adapter over an atomic, piecewise JSON writer (temp file, then
- * rename) that seals resource secrets on the way to disk and opens them on
- * the way back, so the store file never holds an upstream key in clear.
+ * The store file's lowdb adapter: an atomic, durable JSON writer that seals
+ * resource secrets on the way to disk and opens them on the way back, so the
+ * store file never holds an upstream key in clear. A secret that does not
+ * open (the secret key was lost or replaced) stays sealed in memory and is
+ * written back exactly as it was: the resource is unusable until the
+ * organizer enters the secret again, and restoring the old key brings it back.
  */
 import type { Resource, ResourceAuth } from '../../../shared/types.js';
-import { AtomicJsonFile } from './atomic-json-file.js';
+import type { AtomicJsonFile } from './atomic-json-file.js';
 import type { StoreData } from './schema.js';
-import type { SecretBox } from './secret-box.js';
+import { SEALED_PREFIX, type SecretBox } from './secret-box.js';
 
 function mapAuth(auth: ResourceAuth, f: (s: string) => string): ResourceAuth {
   switch (auth.type) {
@@ -21,28 +24,55 @@ function mapAuth(auth: ResourceAuth, f: (s: string) => string): ResourceAuth {
   }
 }
 
-const mapResources = (rs: Resource[], f: (s: string) => string): Resource[] =>
-  rs.map((r) => ({ ...r, auth: mapAuth(r.auth, f) }));
+const secretsOf = (auth: ResourceAuth): string[] =>
+  auth.type === 'api-key'
+    ? [auth.key]
+    : auth.type === 'bearer'
+      ? [auth.token]
+      : auth.type === 'entra' && auth.clientSecret
+        ? [auth.clientSecret]
+        : [];
+
+/** True when a secret of this resource could not be opened at start: it must be entered again. */
+export const secretUnreadable = (r: Pick<Resource, 'auth'>): boolean =>
+  secretsOf(r.auth).some((s) => s.startsWith(SEALED_PREFIX));
 
 export class SealedJsonFile {
-  readonly #file: AtomicJsonFile;
+  readonly file: AtomicJsonFile;
   readonly #box: SecretBox;
+  /** Resource records are immutable: each is sealed once, not on every write (and its ciphertext stays put). */
+  readonly #sealed = new WeakMap<Resource, Resource>();
 
-  constructor(filename: string, box: SecretBox) {
-    this.#file = new AtomicJsonFile(filename);
+  constructor(file: AtomicJsonFile, box: SecretBox) {
+    this.file = file;
     this.#box = box;
   }
 
-  async read(): Promise<Record<string, unknown> | null> {
-    const text = await this.#file.read();
-    if (text === null) return null;
-    const raw = JSON.parse(text) as Record<string, unknown>;
-    if (Array.isArray(raw.resources)) raw.resources = mapResources(raw.resources as Resource[], this.#box.open);
-    return raw;
+  /** Opens the sealed secrets of a parsed store file in place; a secret that does not open stays sealed. */
+  openSecrets(raw: Record<string, unknown>): void {
+    if (!Array.isArray(raw.resources)) return;
+    const open = (s: string) => {
+      try {
+        return this.#box.open(s);
+      } catch {
+        return s;
+      }
+    };
+    raw.resources = (raw.resources as Resource[]).map((r) =>
+      r && typeof r === 'object' && r.auth && typeof r.auth === 'object' ? { ...r, auth: mapAuth(r.auth, open) } : r,
+    );
   }
 
-  /** Serializes `data` when the write starts, so writes queued behind a slow one cost one serialization. */
   write(data: StoreData): Promise<void> {
-    return this.#file.write(() => ({ ...data, resources: mapResources(data.resources, this.#box.seal) }));
+    return this.file.write({ ...data, resources: data.resources.map((r) => this.#seal(r)) });
+  }
+
+  #seal(r: Resource): Resource {
+    let sealed = this.#sealed.get(r);
+    if (!sealed) {
+      sealed = { ...r, auth: mapAuth(r.auth, (s) => (s.startsWith(SEALED_PREFIX) ? s : this.#box.seal(s))) };
+      this.#sealed.set(r, sealed);
+    }
+    return sealed;
   }
 }

@@ -7,7 +7,9 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { access, chmod, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const PREFIX = 'sealed:v1:';
+/** Marks a sealed value; one still carrying it in memory could not be opened with this kit's key. */
+export const SEALED_PREFIX = 'sealed:v1:';
+const PREFIX = SEALED_PREFIX;
 
 export interface SecretBox {
   seal(plain: string): string;

@@ -1,13 +1,17 @@
 /**
  * The usage ledger: request and token counters per event, attendee,
  * deployment and event-local day, kept in memory so the proxy can check a cap
- * and count a call without touching the disk. The counters live in the
- * store's `usage` collection (so the admin API reads them live) and reach the
- * file in batches: one write per flush interval at most, and one on close.
+ * and count a call without touching the disk. It is the one place usage is
+ * read from (the admin reports, attendee lists and "my usage" all ask it),
+ * and it reaches the store as increments: at most one write per flush
+ * interval, and one on close. A flush that cannot be saved (a full disk)
+ * keeps its counts in memory and is retried with a growing pause; nothing
+ * counted is lost while the kit runs.
  */
+import type { UsageRow } from '../../../shared/types.js';
 import { dayIn, nextMidnight } from '../auth/time-window.js';
-import type { UsageCounter } from '../store/schema.js';
-import type { KitStore } from '../store/store.js';
+import type { OwnedObject, UsageCounter } from '../store/schema.js';
+import type { StoreDriver, UsageDelta } from '../store/store-driver.js';
 
 export interface DayTotals {
   requests: number;
@@ -32,34 +36,75 @@ export interface UsageSlot {
   readonly totals: DayTotals;
 }
 
+/** A counter and what of it the store already holds. */
+interface Counter extends UsageCounter {
+  readonly saved: UsageRow;
+}
+
 /** One attendee's day: the totals the caps check, and a counter per deployment. */
 interface DayBook {
   totals: DayTotals;
-  byDeployment: Map<string, UsageCounter>;
+  byDeployment: Map<string, Counter>;
+}
+
+const fields = ['requests', 'promptTokens', 'completionTokens', 'totalTokens', 'errors'] as const;
+const zeroRow = (): UsageRow => ({ requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, errors: 0 });
+function addInto(acc: UsageRow, c: UsageRow): UsageRow {
+  for (const f of fields) acc[f] += c[f];
+  return acc;
+}
+
+function rowIn(map: Map<string, UsageRow>, key: string): UsageRow {
+  let row = map.get(key);
+  if (!row) {
+    row = zeroRow();
+    map.set(key, row);
+  }
+  return row;
+}
+
+/** Per-event totals of one day, by attendee and by deployment. */
+export interface DayReport {
+  byAttendee: Map<string, UsageRow>;
+  byDeployment: Map<string, UsageRow>;
 }
 
 const DEFAULT_FLUSH_MS = 2000;
+/** The longest pause between two tries of a flush that keeps failing. */
+const MAX_RETRY_MS = 60_000;
 
 export class UsageLedger {
-  readonly #store: KitStore;
+  readonly #store: StoreDriver;
   readonly #flushMs: number;
   /**
-   * attendee id → day → the counters (objects inside `store.data.usage`) and totals. Nested maps of
-   * the ids as they are, rather than one map of joined keys: no string is built per lookup. Attendee
-   * ids are unique across events.
+   * attendee id → day → the counters and totals. Nested maps of the ids as they are, rather than one
+   * map of joined keys: no string is built per lookup. Attendee ids are unique across events.
    */
-  #books = new Map<string, Map<string, DayBook>>();
-  #indexed: UsageCounter[] | undefined;
+  readonly #books = new Map<string, Map<string, DayBook>>();
+  /** event id → its counters, for the reports. */
+  readonly #byEvent = new Map<string, Counter[]>();
   readonly #days = new Map<string, EventDay>();
+  /** Runs and responses whose tokens were counted and not yet saved: their marks go with those tokens. */
+  readonly #marks = new Map<string, OwnedObject>();
   #timer: NodeJS.Timeout | undefined;
   #dirty = false;
-  #flushing: Promise<void> = Promise.resolve();
+  #flushing: Promise<void> | undefined;
+  #failures = 0;
   #closed = false;
 
-  constructor(store: KitStore, flushMs = DEFAULT_FLUSH_MS) {
+  constructor(store: StoreDriver, flushMs = DEFAULT_FLUSH_MS) {
     this.#store = store;
     this.#flushMs = flushMs;
-    this.#reindex();
+    for (const row of store.usage) {
+      const book = this.#book(row.attendeeId, row.day);
+      const c = this.#counter(book, row.eventId, row.attendeeId, row.deployment, row.day);
+      for (const f of fields) {
+        c[f] = row[f];
+        c.saved[f] = row[f];
+      }
+      book.totals.requests += row.requests;
+      book.totals.totalTokens += row.totalTokens;
+    }
   }
 
   /** Today in the event's zone; cached until the next local midnight so the hot path skips Intl. */
@@ -73,13 +118,31 @@ export class UsageLedger {
   }
 
   totals(_eventId: string, attendeeId: string, day: string): DayTotals {
-    this.#ensureIndex();
     return this.#books.get(attendeeId)?.get(day)?.totals ?? { requests: 0, totalTokens: 0 };
+  }
+
+  /** One attendee's whole day: every counter summed over the deployments. */
+  attendeeDay(attendeeId: string, day: string): UsageRow {
+    const row = zeroRow();
+    const book = this.#books.get(attendeeId)?.get(day);
+    if (book) for (const c of book.byDeployment.values()) addInto(row, c);
+    return row;
+  }
+
+  /** One event's day, by attendee and by deployment. */
+  eventDay(eventId: string, day: string): DayReport {
+    const byAttendee = new Map<string, UsageRow>();
+    const byDeployment = new Map<string, UsageRow>();
+    for (const c of this.#byEvent.get(eventId) ?? []) {
+      if (c.day !== day) continue;
+      addInto(rowIn(byAttendee, c.attendeeId), c);
+      addInto(rowIn(byDeployment, c.deployment), c);
+    }
+    return { byAttendee, byDeployment };
   }
 
   /** The counters of one attendee, deployment and day (created at zero), for the `count*` methods. */
   slot(eventId: string, attendeeId: string, deployment: string, day: string): UsageSlot {
-    this.#ensureIndex();
     const book = this.#book(attendeeId, day);
     return { counter: this.#counter(book, eventId, attendeeId, deployment, day), totals: book.totals };
   }
@@ -112,25 +175,88 @@ export class UsageLedger {
     this.#touch();
   }
 
-  /** Writes pending counters now (and waits for any write in progress). */
-  flush(): Promise<void> {
+  /**
+   * Writes what was counted since the last write, as increments (and waits for a write in progress).
+   * Never rejects: a write that fails keeps its counts in memory and is tried again later.
+   */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#dirty) {
-      this.#dirty = false;
-      this.#flushing = this.#flushing
-        .then(() => this.#store.persist())
-        .catch((e: unknown) => {
-          this.#dirty = true;
-          console.error('[usage] could not write the usage counters:', (e as Error).message);
-        });
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const pending: Array<{ counter: Counter; delta: UsageDelta }> = [];
+    for (const counters of this.#byEvent.values()) {
+      for (const c of counters) {
+        const delta = {
+          eventId: c.eventId,
+          attendeeId: c.attendeeId,
+          deployment: c.deployment,
+          day: c.day,
+          ...zeroRow(),
+        };
+        let changed = false;
+        for (const f of fields) {
+          delta[f] = c[f] - c.saved[f];
+          if (delta[f] !== 0) changed = true;
+        }
+        if (changed) pending.push({ counter: c, delta });
+      }
     }
-    return this.#flushing;
+    const marks = [...this.#marks.values()];
+    if (pending.length === 0 && marks.length === 0) return;
+    this.#flushing = this.#store
+      .addUsage(
+        pending.map((p) => p.delta),
+        marks,
+      )
+      .then(
+        () => {
+          for (const { counter, delta } of pending) for (const f of fields) counter.saved[f] += delta[f];
+          // The store holds these marks now; a mark made meanwhile (another key) stays for the next flush.
+          for (const m of marks)
+            if (this.#marks.get(`${m.type}\u0000${m.id}`) === m) this.#marks.delete(`${m.type}\u0000${m.id}`);
+          this.#failures = 0;
+        },
+        () => {
+          // The store said why (once per episode, in the kit log); the counts stay here and go with the next try.
+          this.#dirty = true;
+          this.#failures += 1;
+          if (this.#closed) return;
+          this.#timer = setTimeout(
+            () => void this.flush(),
+            Math.min(MAX_RETRY_MS, this.#flushMs * 2 ** this.#failures),
+          );
+          this.#timer.unref();
+        },
+      );
+    try {
+      await this.#flushing;
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  /** Remembers that a run's or response's tokens were counted; saved in the same write as the counts. */
+  mark(record: OwnedObject): void {
+    this.#marks.set(`${record.type}\u0000${record.id}`, record);
+    this.#touch();
+  }
+
+  /** True when this run's or response's tokens were counted and the mark is not saved yet. */
+  isMarked(type: string, id: string): boolean {
+    return this.#marks.has(`${type}\u0000${id}`);
+  }
+
+  /** Counts not yet in the store (a flush failed, or its interval has not come). */
+  get unsaved(): boolean {
+    return this.#dirty;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     await this.flush();
+    if (this.#dirty) console.error('[usage] the last usage counts could not be saved before the kit stopped.');
   }
 
   #touch(): void {
@@ -156,40 +282,15 @@ export class UsageLedger {
     return book;
   }
 
-  #counter(book: DayBook, eventId: string, attendeeId: string, deployment: string, day: string): UsageCounter {
+  #counter(book: DayBook, eventId: string, attendeeId: string, deployment: string, day: string): Counter {
     let c = book.byDeployment.get(deployment);
     if (!c) {
-      c = {
-        eventId,
-        attendeeId,
-        deployment,
-        day,
-        requests: 0,
-        promptTokens: 0,
-        completionTokens: 0,
-        totalTokens: 0,
-        errors: 0,
-      };
-      this.#store.data.usage.push(c);
+      c = { eventId, attendeeId, deployment, day, ...zeroRow(), saved: zeroRow() };
       book.byDeployment.set(deployment, c);
+      const list = this.#byEvent.get(eventId);
+      if (list) list.push(c);
+      else this.#byEvent.set(eventId, [c]);
     }
     return c;
-  }
-
-  /** Another writer may have replaced the collection (an event removed, say): index it again. */
-  #ensureIndex(): void {
-    if (this.#indexed !== this.#store.data.usage) this.#reindex();
-  }
-
-  #reindex(): void {
-    const usage = this.#store.data.usage;
-    this.#books = new Map();
-    for (const c of usage) {
-      const book = this.#book(c.attendeeId, c.day);
-      book.byDeployment.set(c.deployment, c);
-      book.totals.requests += c.requests;
-      book.totals.totalTokens += c.totalTokens;
-    }
-    this.#indexed = usage;
   }
 }

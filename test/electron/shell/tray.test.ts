@@ -13,6 +13,7 @@ const status = (over: Partial<TrayStatus> = {}): TrayStatus => ({
     adminPort: 8001,
     dataDir: '/d',
     preflight: quietPreflight(),
+    store: { state: 'ok', message: '', since: '2026-06-01T08:00:00.000Z' },
   },
   liveEvents: 1,
   requestsLastMinute: 42,
@@ -74,6 +75,15 @@ describe('tray', () => {
       'Cannot keep this computer awake (see the console)',
     );
     expect(keepAwakeLine(withAwake({ ...k, state: 'idle', until: null }).info)).toBeUndefined();
+  });
+
+  it('says when the kit cannot save, with the window closed', () => {
+    const message = 'The kit cannot save: the disk is full.';
+    const failing = status({
+      info: { ...status().info, store: { state: 'failing', message, since: '2026-06-01T09:00:00.000Z' } },
+    });
+    expect(trayTooltip(failing)).toBe(`AI Proxy Kit: serving on port 8000, 1 live event. ${message}`);
+    expect(trayMenu(failing, { open: vi.fn(), quit: vi.fn() })[1]?.label).toBe(message);
   });
 
   it('wires Open and Quit, and rebuilds the menu only when the status changed', () => {

@@ -11,7 +11,7 @@ import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { ProxyCall } from '../call.js';
 import type { ObjectType } from '../ownership.js';
-import { ownershipOf } from '../ownership.js';
+
 import type { ProxyRoute } from '../route.js';
 import { collectionRoutes } from './collections.js';
 import { listObjects } from './object-lists.js';
@@ -39,7 +39,7 @@ function createNamed(nameOf: (call: ProxyCall, body: Record<string, unknown> | u
     if (typeof name !== 'string' || !name) {
       throw new KitError('invalid_request', 'A new agent needs a "name".');
     }
-    const ownership = ownershipOf(call.deps.store);
+    const ownership = call.deps.ownership;
     const claim = ownership.claimName(call, name);
     try {
       const home = claim.alreadyOwned ? [ownership.access(call, 'agent', name).resource] : foundry(call);

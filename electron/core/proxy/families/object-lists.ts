@@ -11,7 +11,7 @@ import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { Json, ProxyCall } from '../call.js';
 import { type ForwardPlan, forward } from '../forward.js';
-import { type ObjectType, ownershipOf } from '../ownership.js';
+import type { ObjectType } from '../ownership.js';
 import { assertSafePath, type Target } from './objects.js';
 
 /** The largest page the OpenAI-style list APIs give. */
@@ -68,7 +68,7 @@ async function nextPage(call: ProxyCall, resource: Resource, url: string): Promi
 }
 
 function pagedFilter(call: ProxyCall, type: ObjectType, idOf: IdOf, wanted: number, target: Target): Respond {
-  const ownership = ownershipOf(call.deps.store);
+  const ownership = call.deps.ownership;
   // Paging backwards (`before`) is rare: filter the one page and stop.
   const forwardPaging = !call.query.has('before');
   return (resource, status) => {

@@ -11,7 +11,7 @@ import { KitError } from '../../errors.js';
 import type { Json, ProxyCall } from '../call.js';
 import { eventResources } from '../deployments.js';
 import { type ForwardPlan, forward, type UpstreamRequest } from '../forward.js';
-import { type NewObject, type ObjectType, ownershipOf, typeOfObject } from '../ownership.js';
+import { type NewObject, type ObjectType, typeOfObject } from '../ownership.js';
 import { checkReferences } from '../references.js';
 import { SseObjectScanner } from '../sse-objects.js';
 
@@ -65,17 +65,29 @@ export function createdObjects(v: Json, fallback: ObjectType | undefined): Array
   return typeof id === 'string' ? [{ type, id }] : [];
 }
 
-/** Records what a successful create made: held JSON answers, or ids seen as a stream goes by. */
+/**
+ * Records what a successful create made: held JSON answers, or ids seen as a stream goes by. When the
+ * record cannot be saved (a full disk), the caller never sees the id: a held answer becomes the
+ * `store_unavailable` error, a stream ends with it as an SSE `error` event before the event that carries
+ * the id. The object stays upstream, nobody's (no attendee can reach it through the kit); the kit log
+ * names it so the organizer can delete it there.
+ */
 export function recordCreated(call: ProxyCall, fallback: ObjectType | undefined): Respond {
-  const ownership = ownershipOf(call.deps.store);
+  const ownership = call.deps.ownership;
   return (resource, status, headers) => {
     if (!ok(status)) return undefined;
     const record = (found: Array<Omit<NewObject, 'resourceId'>>) =>
       found.length
-        ? ownership.record(
-            call,
-            found.map((o) => ({ ...o, resourceId: resource.id })),
-          )
+        ? ownership
+            .record(
+              call,
+              found.map((o) => ({ ...o, resourceId: resource.id })),
+            )
+            .catch((e: unknown) => {
+              const what = found.map((o) => `${o.type} ${o.id}`).join(', ');
+              console.error(`[ownership] not saved, so not handed out; left upstream on "${resource.name}": ${what}`);
+              throw e;
+            })
         : undefined;
     if (isSse(headers)) {
       const scanner = new SseObjectScanner();
@@ -106,7 +118,9 @@ function forgetOnDelete(call: ProxyCall, type: ObjectType, id: string): Respond 
     ok(status) || status === 404
       ? {
           async rewrite(body) {
-            await ownershipOf(call.deps.store).forget(type, id);
+            // The object is gone upstream whatever the disk says: a record that cannot be removed now
+            // (store_unavailable) only names an id that no longer exists, so the answer stays upstream's.
+            await call.deps.ownership.forget(type, id).catch(() => undefined);
             return body;
           },
         }
@@ -156,7 +170,7 @@ export async function createObject(call: ProxyCall, opts: CreateOptions): Promis
 /** Get, update, delete or any sub-path of one object: only the caller's, on its own resource. */
 export async function objectCall(call: ProxyCall, type: ObjectType, id: string, target: Target): Promise<void> {
   assertSafePath(call.path);
-  const access = ownershipOf(call.deps.store).access(call, type, id);
+  const access = call.deps.ownership.access(call, type, id);
   const method = call.req.method ?? 'GET';
   const onObjectItself = !call.params['*'];
   if (access.shared && onObjectItself && method !== 'GET') {

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticate, presentedKey } from '../../../../electron/core/auth/attendee-auth.js';
 import { hashKey, keyHint, newApiKey, sameHash } from '../../../../electron/core/auth/keys.js';
 import type { KitError } from '../../../../electron/core/errors.js';
+import { openStore } from '../../../../electron/core/store/open-store.js';
 import { secretBoxFromKey } from '../../../../electron/core/store/secret-box.js';
-import { KitStore } from '../../../../electron/core/store/store.js';
+import type { StoreDriver } from '../../../../electron/core/store/store-driver.js';
 
 const codeOf = (f: () => unknown) => {
   try {
@@ -45,45 +46,46 @@ describe('presented key', () => {
 });
 
 describe('authenticate', () => {
-  let store: KitStore;
+  let store: StoreDriver;
   const key = newApiKey();
   const revokedKey = newApiKey();
   const now = Date.parse('2026-06-01T12:00:00Z');
   beforeAll(async () => {
-    store = await KitStore.open(await mkdtemp(join(tmpdir(), 'kit-auth-')), secretBoxFromKey(Buffer.alloc(32, 1)));
-    await store.mutate((d) => {
-      d.events.push({
-        id: 'e1',
-        name: 'E',
-        code: 'abc',
-        startsAt: '2026-06-01T08:00:00Z',
-        endsAt: '2026-06-01T17:00:00Z',
-        timeZone: 'UTC',
-        dailyRequestCap: 0,
-        maxTokenCap: 0,
-        resourceIds: [],
-        enabled: true,
-        createdAt: '2026-01-01T00:00:00Z',
-      });
-      for (const [id, k, revoked] of [
-        ['a1', key, false],
-        ['a2', revokedKey, true],
-      ] as const) {
-        d.attendees.push({
-          id,
-          eventId: 'e1',
-          keyHash: hashKey(k),
-          keyHint: keyHint(k),
-          revoked,
-          issued: false,
-          createdAt: '',
-        });
-      }
+    store = await openStore(await mkdtemp(join(tmpdir(), 'kit-auth-')), secretBoxFromKey(Buffer.alloc(32, 1)));
+    await store.saveEvent({
+      id: 'e1',
+      name: 'E',
+      code: 'abc',
+      startsAt: '2026-06-01T08:00:00Z',
+      endsAt: '2026-06-01T17:00:00Z',
+      timeZone: 'UTC',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [],
+      enabled: true,
+      createdAt: '2026-01-01T00:00:00Z',
     });
+    await store.issueAttendees(
+      (
+        [
+          ['a1', key, false],
+          ['a2', revokedKey, true],
+        ] as const
+      ).map(([id, k, revoked]) => ({
+        id,
+        eventId: 'e1',
+        keyHash: hashKey(k),
+        keyHint: keyHint(k),
+        revoked,
+        issued: false,
+        createdAt: '',
+      })),
+    );
   });
 
   it('finds the attendee and the event', () => {
     const c = authenticate(store, { 'api-key': key }, now);
+    if (c instanceof Promise) throw new Error('a known key is found without waiting');
     expect(c.attendee.id).toBe('a1');
     expect(c.event.id).toBe('e1');
   });

@@ -128,32 +128,13 @@ describe('my usage today', () => {
     const stranger = (await kit.register(other.code)).body.apiKey as string;
     const attendee = kit.store.attendeesOf(e.id)[0]!;
     const day = dayIn(Date.now(), e.timeZone);
-    await kit.store.mutate((d) => {
-      d.usage.push(
-        {
-          eventId: e.id,
-          attendeeId: attendee.id,
-          deployment: 'playground',
-          day,
-          requests: 7,
-          promptTokens: 70,
-          completionTokens: 30,
-          totalTokens: 100,
-          errors: 1,
-        },
-        {
-          eventId: e.id,
-          attendeeId: attendee.id,
-          deployment: 'playground',
-          day: '2001-01-01',
-          requests: 9,
-          promptTokens: 1,
-          completionTokens: 1,
-          totalTokens: 2,
-          errors: 0,
-        },
-      );
-    });
+    // Counted the way the proxy counts: through the kit's ledger, today and on another day.
+    const slot = kit.ledger.slot(e.id, attendee.id, 'playground', day);
+    for (let i = 0; i < 7; i++) kit.ledger.countRequest(slot);
+    kit.ledger.countTokens(slot, { promptTokens: 70, completionTokens: 30, totalTokens: 100 });
+    kit.ledger.countError(slot);
+    const longAgo = kit.ledger.slot(e.id, attendee.id, 'playground', '2001-01-01');
+    for (let i = 0; i < 9; i++) kit.ledger.countRequest(longAgo);
     const usage = (key?: string) =>
       fetch(`${kit.localUrl}/join/${e.code}/usage`, { headers: key ? { 'api-key': key } : {} });
     const r = await usage(me);

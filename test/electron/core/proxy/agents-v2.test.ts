@@ -152,7 +152,7 @@ describe('conversations and responses', () => {
   it('a deleted response is forgotten', async () => {
     const r = await adaAi.responses.create({ model: 'gpt-4.1-mini', input: 'bye' });
     await adaAi.responses.delete(r.id);
-    expect(t.kit.store.data.objects.some((o) => o.id === r.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === r.id)).toBe(false);
   });
 
   it('a response with neither model nor agent goes to the project, which answers for itself', async () => {

@@ -121,7 +121,7 @@ describe('classic agents, end to end', () => {
     const chunks: Buffer[] = [];
     for await (const c of content.body!) chunks.push(Buffer.from(c as Buffer));
     expect(sha256(Buffer.concat(chunks))).toBe(sha256(bytes));
-    expect(t.kit.store.data.objects.find((o) => o.id === file.id)?.type).toBe('file');
+    expect(t.kit.store.objects.find((o) => o.id === file.id)?.type).toBe('file');
   });
 
   it('vector stores with the caller’s own files', async () => {
@@ -266,9 +266,9 @@ describe('two attendees: every ownable type is its creator’s alone', () => {
 
   it('a delete forgets the record; the object is then nobody’s', async () => {
     const thread = await ada.threads.create();
-    expect(t.kit.store.data.objects.some((o) => o.id === thread.id)).toBe(true);
+    expect(t.kit.store.objects.some((o) => o.id === thread.id)).toBe(true);
     await ada.threads.delete(thread.id);
-    expect(t.kit.store.data.objects.some((o) => o.id === thread.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === thread.id)).toBe(false);
     expect(storeFile()).not.toContain(`"${thread.id}"`);
     expect(await refusal(ada.threads.get(thread.id))).toEqual({ status: 404, code: 'not_found' });
   });

@@ -185,7 +185,7 @@ describe('two attendees: assistants and threads are their creator’s alone', ()
     const ada = t.dated(t.keys.ada).beta;
     const thread = await ada.threads.create();
     await ada.threads.delete(thread.id);
-    expect(t.kit.store.data.objects.some((o) => o.id === thread.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === thread.id)).toBe(false);
     expect(await refused(ada.threads.retrieve(thread.id))).toEqual({ status: 404, code: 'not_found' });
   });
 });

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveDeployment } from '../../../../electron/core/proxy/deployments.js';
 import { forward } from '../../../../electron/core/proxy/forward.js';
+import { Ownership } from '../../../../electron/core/proxy/ownership.js';
 import { createProxy } from '../../../../electron/core/proxy/proxy.js';
 import type { ProxyRoute } from '../../../../electron/core/proxy/route.js';
 import { Upstream } from '../../../../electron/core/proxy/upstream/upstream.js';
@@ -57,7 +58,15 @@ beforeAll(async () => {
     { method: 'POST', path: '/patient/:deployment', handler: quietStream(0, false) },
   ];
   const proxy = createProxy(
-    { store: kit.store, feed: new TrafficFeed(), upstream, ledger, now: Date.now, maxBodyBytes: 1 << 20 },
+    {
+      store: kit.store,
+      ownership: new Ownership(kit.store, ledger),
+      feed: new TrafficFeed(),
+      upstream,
+      ledger,
+      now: Date.now,
+      maxBodyBytes: 1 << 20,
+    },
     routes,
   );
   server = createServer((req, res) => void proxy(req, res));
@@ -76,7 +85,7 @@ afterAll(async () => {
 function todays() {
   const event = kit.store.event(eventId);
   if (!event) throw new Error('no event');
-  return ledger.totals(eventId, kit.store.data.attendees[0]?.id ?? '', ledger.dayOf(event, Date.now()).day);
+  return ledger.totals(eventId, kit.store.attendees[0]?.id ?? '', ledger.dayOf(event, Date.now()).day);
 }
 
 const call = (path: string) => fetch(`${base}${path}`, { method: 'POST', headers: { 'api-key': apiKey }, body: '{}' });

@@ -45,7 +45,7 @@ describe('files on the v1 API (OpenAI)', () => {
     const content = await ada.files.content(file.id);
     expect(sha256(Buffer.from(await content.arrayBuffer()))).toBe(sha256(bytes));
     expect((await ada.files.retrieve(file.id)).bytes).toBe(bytes.length);
-    expect(t.kit.store.data.objects.find((o) => o.id === file.id)?.type).toBe('file');
+    expect(t.kit.store.objects.find((o) => o.id === file.id)?.type).toBe('file');
   });
 
   it('upstream refusals pass through: a bad purpose, an assistants file’s download', async () => {
@@ -70,7 +70,7 @@ describe('files with AzureOpenAI and a GA api-version', () => {
     expect((await ada.files.retrieve(file.id)).filename).toBe('tune.jsonl');
     expect(sha256(Buffer.from(await (await ada.files.content(file.id)).arrayBuffer()))).toBe(sha256(bytes));
     expect((await ada.files.delete(file.id)).deleted).toBe(true);
-    expect(t.kit.store.data.objects.some((o) => o.id === file.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === file.id)).toBe(false);
   });
 
   it('vector stores are preview-only on the dated API: the service’s 404 passes through', async () => {
@@ -127,7 +127,7 @@ describe('vector stores (AzureOpenAI preview, and OpenAI v1)', () => {
     // …and AzureOpenAI may use the store too: one account, one owner.
     expect((await t.dated(t.keys.ada).vectorStores.retrieve(vs.id)).name).toBe('nature');
     expect((await ada.vectorStores.delete(vs.id)).deleted).toBe(true);
-    expect(t.kit.store.data.objects.some((o) => o.id === vs.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === vs.id)).toBe(false);
   });
 });
 

@@ -37,7 +37,7 @@ describe.each([
     const items = await all(ada.responses.inputItems.list(r.id));
     expect(items).toHaveLength(1);
     expect(last()?.path).toBe(`${path}/${r.id}/input_items`);
-    expect(t.kit.store.data.objects.find((o) => o.id === r.id)?.type).toBe('response');
+    expect(t.kit.store.objects.find((o) => o.id === r.id)?.type).toBe('response');
   });
 
   it('a streamed response is the caller’s from its response.created event', async () => {
@@ -71,7 +71,7 @@ describe.each([
     expect(compacted.object).toBe('response.compaction');
     expect(compacted.output.at(-1)?.type).toBe('compaction');
     expect(last()?.path).toBe(`${path}/compact`);
-    expect(t.kit.store.data.objects.some((o) => o.id === compacted.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === compacted.id)).toBe(false);
     const after = (await t.kit.call('usage.report', { eventId: t.eventId })).attendees.find((a) => a.name === 'Ada');
     expect((after?.requests ?? 0) - (before?.requests ?? 0)).toBe(2);
     // Compaction reports usage; a token count does not.
@@ -101,7 +101,7 @@ describe.each([
     });
     expect(next.previous_response_id).toBe(r.id);
     await client(t.keys.ada).responses.delete(r.id);
-    expect(t.kit.store.data.objects.some((o) => o.id === r.id)).toBe(false);
+    expect(t.kit.store.objects.some((o) => o.id === r.id)).toBe(false);
   });
 
   it('a model the event does not offer → 404 deployment_not_found before upstream', async () => {

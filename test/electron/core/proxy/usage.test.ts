@@ -197,10 +197,10 @@ describe('the ledger across a restart', () => {
       maxRetries: 0,
     });
     let writes = 0;
-    const persist = first.store.persist.bind(first.store);
-    first.store.persist = async () => {
+    const addUsage = first.store.addUsage.bind(first.store);
+    first.store.addUsage = async (deltas) => {
       writes += 1;
-      await persist();
+      await addUsage(deltas);
     };
     for (let i = 0; i < 5; i++) await c.chat.completions.create({ model: 'gpt-4o-mini', messages });
     expect(writes).toBe(0); // five calls, no store write yet: the flush interval has not come

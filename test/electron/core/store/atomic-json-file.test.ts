@@ -1,8 +1,8 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AtomicJsonFile, jsonPieces } from '../../../../electron/core/store/atomic-json-file.js';
+import { AtomicJsonFile, jsonPieces, StoreWriteError } from '../../../../electron/core/store/atomic-json-file.js';
 
 describe('jsonPieces', () => {
   it('is the document as JSON, one piece per array element', () => {
@@ -27,45 +27,31 @@ describe('jsonPieces', () => {
 });
 
 describe('AtomicJsonFile', () => {
-  it('coalesces writes queued behind one in progress, and each caller resolves once its state is on disk', async () => {
+  it('writes a large document whole, private to its owner, and leaves no temp file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
     const file = new AtomicJsonFile(join(dir, 'store.json'));
-    const doc = { items: [] as number[] };
-    let produced = 0;
-    const produce = () => {
-      produced++;
-      return doc;
-    };
-    const writes: Promise<void>[] = [];
-    for (let i = 0; i < 50; i++) {
-      doc.items.push(i);
-      const expected = i + 1;
-      writes.push(
-        file.write(produce).then(() => {
-          const onDisk = JSON.parse(readFileSync(join(dir, 'store.json'), 'utf8'));
-          expect(onDisk.items.length).toBeGreaterThanOrEqual(expected);
-        }),
-      );
-    }
-    await Promise.all(writes);
-    // The first write started at once; the other 49 shared one more.
-    expect(produced).toBe(2);
-    expect(JSON.parse((await file.read()) ?? 'null').items).toHaveLength(50);
+    // Several 64 KB batches, with multi-byte characters across batch edges.
+    const items = Array.from({ length: 5000 }, (_, i) => ({ i, name: `attendee ${i} é€😀` }));
+    await file.write({ items });
+    expect(JSON.parse(readFileSync(join(dir, 'store.json'), 'utf8')).items).toEqual(items);
     expect(readdirSync(dir)).toEqual(['store.json']);
+    if (process.platform !== 'win32') expect(statSync(join(dir, 'store.json')).mode & 0o777).toBe(0o600);
   });
 
-  it('reads null for a missing file, and a failed write rejects without leaving a temp file', async () => {
+  it('reads null for a missing file, and a failed write rejects saying where, leaving the old file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atomic-'));
     const file = new AtomicJsonFile(join(dir, 'store.json'));
     expect(await file.read()).toBeNull();
+    await file.write({ ok: true });
     const bad = {
       toJSON() {
         throw new Error('cannot serialize');
       },
     };
-    await expect(file.write(() => ({ list: [bad] }))).rejects.toThrow('cannot serialize');
-    expect(readdirSync(dir)).toEqual([]);
-    await file.write(() => ({ ok: true }));
+    const e = await file.write({ list: [bad] }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StoreWriteError);
+    expect(e).toMatchObject({ stage: 'serialize', renamed: false });
+    expect(readdirSync(dir)).toEqual(['store.json']);
     expect(JSON.parse((await file.read()) ?? 'null')).toEqual({ ok: true });
   });
 });

@@ -107,7 +107,7 @@ describe('safeStorageSecretBox', () => {
     await kit.stop();
     expect(await readFile(join(dir, 'store.json'), 'utf8')).not.toContain('desktop-upstream-secret');
     const reopened = await startKit({ dataDir: dir, secretBox: await safeStorageSecretBox(dir, keychain) });
-    const r = reopened.store.data.resources[0];
+    const r = reopened.store.resources[0];
     expect(r?.auth).toEqual({ type: 'api-key', key: 'desktop-upstream-secret' });
     await reopened.stop();
   });

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { seedDemo } from '../../../../electron/core/store/demo.js';
+import { openStore } from '../../../../electron/core/store/open-store.js';
 import { SCHEMA_VERSION } from '../../../../electron/core/store/schema.js';
 import { fileSecretBox } from '../../../../electron/core/store/secret-box.js';
-import { KitStore } from '../../../../electron/core/store/store.js';
 
 const tmp = () => mkdtemp(join(tmpdir(), 'kit-store-'));
 
@@ -13,12 +13,12 @@ describe('event store', () => {
   it('a mutation is on disk when its promise resolves, and reopens the same', async () => {
     const dir = await tmp();
     const box = await fileSecretBox(dir);
-    const store = await KitStore.open(dir, box);
+    const store = await openStore(dir, box);
     await seedDemo(store, Date.parse('2026-06-01T12:00:00Z'));
     const onDisk = JSON.parse(await readFile(join(dir, 'store.json'), 'utf8'));
     expect(onDisk.schemaVersion).toBe(SCHEMA_VERSION);
     expect(onDisk.events[0].code).toBe('demo');
-    const again = await KitStore.open(dir, box);
+    const again = await openStore(dir, box);
     expect(again.eventByCode('DEMO')?.name).toBe('Demo event');
     expect(again.resourcesOf(again.eventByCode('demo')!)[0]?.kind).toBe('playground');
   });
@@ -26,24 +26,22 @@ describe('event store', () => {
   it('seals upstream secrets at rest and keeps its key file private', async () => {
     const dir = await tmp();
     const box = await fileSecretBox(dir);
-    const store = await KitStore.open(dir, box);
-    await store.mutate((d) => {
-      d.resources.push({
-        id: 'r1',
-        name: 'r',
-        kind: 'azure-openai',
-        endpoint: 'https://x.openai.azure.com',
-        deployment: 'd',
-        auth: { type: 'api-key', key: 'super-secret-upstream-key' },
-        enabled: true,
-        createdAt: '',
-      });
+    const store = await openStore(dir, box);
+    await store.saveResource({
+      id: 'r1',
+      name: 'r',
+      kind: 'azure-openai',
+      endpoint: 'https://x.openai.azure.com',
+      deployment: 'd',
+      auth: { type: 'api-key', key: 'super-secret-upstream-key' },
+      enabled: true,
+      createdAt: '',
     });
     const text = await readFile(join(dir, 'store.json'), 'utf8');
     expect(text).not.toContain('super-secret-upstream-key');
     expect(text).toContain('sealed:v1:');
     expect((await stat(join(dir, 'secret.key'))).mode & 0o777).toBe(0o600);
-    const reopened = await KitStore.open(dir, await fileSecretBox(dir));
+    const reopened = await openStore(dir, await fileSecretBox(dir));
     expect(reopened.resource('r1')?.auth).toEqual({ type: 'api-key', key: 'super-secret-upstream-key' });
   });
 
@@ -51,18 +49,18 @@ describe('event store', () => {
     const dir = await tmp();
     const box = await fileSecretBox(dir);
     await writeFile(join(dir, 'store.json'), JSON.stringify({ events: [] }));
-    const s = await KitStore.open(dir, box);
+    const s = await openStore(dir, box);
     expect(s.data.schemaVersion).toBe(SCHEMA_VERSION);
-    expect(s.data.attendees).toEqual([]);
+    expect(s.attendees).toEqual([]);
     await writeFile(join(dir, 'store.json'), JSON.stringify({ schemaVersion: SCHEMA_VERSION + 1 }));
-    await expect(KitStore.open(dir, box)).rejects.toThrow(/newer kit/);
+    await expect(openStore(dir, box)).rejects.toThrow(/newer kit/);
   });
 
   it('seeds the demo only into an empty store', async () => {
     const dir = await tmp();
-    const store = await KitStore.open(dir, await fileSecretBox(dir));
+    const store = await openStore(dir, await fileSecretBox(dir));
     expect(await seedDemo(store)).toBe(true);
     expect(await seedDemo(store)).toBe(false);
-    expect(store.data.events).toHaveLength(1);
+    expect(store.events).toHaveLength(1);
   });
 });

@@ -1,16 +1,37 @@
-/** The usage ledger's bookkeeping: per attendee, deployment and day, totals for the caps, and what a restart reads back. */
+/**
+ * The usage ledger's bookkeeping: per attendee, deployment and day, totals
+ * for the caps, increments written to the store, what a restart reads back,
+ * and counts that survive a store that cannot save.
+ */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { KitError } from '../../../../electron/core/errors.js';
+import { openStore } from '../../../../electron/core/store/open-store.js';
 import { fileSecretBox } from '../../../../electron/core/store/secret-box.js';
-import { KitStore } from '../../../../electron/core/store/store.js';
 import { UsageLedger } from '../../../../electron/core/usage/ledger.js';
 
-async function openStore() {
+async function openWithEvents(...ids: string[]) {
   const dir = await mkdtemp(join(tmpdir(), 'kit-ledger-'));
   const box = await fileSecretBox(dir);
-  return { dir, box, store: await KitStore.open(dir, box) };
+  const store = await openStore(dir, box, { log: () => undefined });
+  for (const id of ids) {
+    await store.saveEvent({
+      id,
+      name: id,
+      code: id,
+      startsAt: '2026-06-01T00:00:00Z',
+      endsAt: '2026-06-03T00:00:00Z',
+      timeZone: 'UTC',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [],
+      enabled: true,
+      createdAt: '',
+    });
+  }
+  return { dir, box, store };
 }
 
 const tokens = (prompt: number, completion: number) => ({
@@ -21,7 +42,7 @@ const tokens = (prompt: number, completion: number) => ({
 
 describe('UsageLedger', () => {
   it('counts per deployment, totals per attendee and day, and keeps attendees and days apart', async () => {
-    const { store } = await openStore();
+    const { store } = await openWithEvents('evt');
     const ledger = new UsageLedger(store, 60_000);
     const a = ledger.slot('evt', 'att_a', 'gpt', '2026-06-01');
     ledger.countRequest(a);
@@ -38,43 +59,115 @@ describe('UsageLedger', () => {
     expect(ledger.totals('evt', 'att_b', '2026-06-01')).toEqual({ requests: 1, totalTokens: 0 });
     expect(ledger.totals('evt', 'att_a', '2026-06-02')).toEqual({ requests: 0, totalTokens: 0 });
     expect(ledger.totals('evt', 'att_c', '2026-06-01')).toEqual({ requests: 0, totalTokens: 0 });
-    const gpt = store.data.usage.find(
-      (c) => c.attendeeId === 'att_a' && c.deployment === 'gpt' && c.day === '2026-06-01',
-    );
+    expect(ledger.attendeeDay('att_a', '2026-06-01')).toEqual({
+      requests: 3,
+      promptTokens: 17,
+      completionTokens: 5,
+      totalTokens: 22,
+      errors: 1,
+    });
+    const report = ledger.eventDay('evt', '2026-06-01');
+    expect(report.byAttendee.get('att_b')).toMatchObject({ requests: 1 });
+    expect(report.byDeployment.get('gpt')).toMatchObject({ requests: 3, totalTokens: 15 });
+    expect(report.byDeployment.get('embed')).toMatchObject({ requests: 1, totalTokens: 7, errors: 1 });
+
+    await ledger.flush();
+    const gpt = store.usage.find((c) => c.attendeeId === 'att_a' && c.deployment === 'gpt' && c.day === '2026-06-01');
     expect(gpt).toMatchObject({ eventId: 'evt', requests: 2, promptTokens: 10, completionTokens: 5, totalTokens: 15 });
-    const embed = store.data.usage.find((c) => c.deployment === 'embed');
-    expect(embed).toMatchObject({ requests: 1, totalTokens: 7, errors: 1 });
-    // One counter per attendee, deployment and day, however many calls.
-    expect(store.data.usage).toHaveLength(4);
+    // One row per attendee, deployment and day, however many calls; a day that nets to zero is not written.
+    expect(store.usage).toHaveLength(3);
     await ledger.close();
   });
 
-  it('reads its totals back from the store after a restart', async () => {
-    const { dir, box, store } = await openStore();
+  it('writes increments, and reads its totals back from the store after a restart', async () => {
+    const { dir, box, store } = await openWithEvents('evt');
     const ledger = new UsageLedger(store, 60_000);
     ledger.countRequest(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'));
+    await ledger.flush();
     ledger.countRequest(ledger.slot('evt', 'att_a', 'embed', '2026-06-01'));
     ledger.countTokens(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'), tokens(3, 4));
+    const seen: unknown[] = [];
+    const addUsage = store.addUsage.bind(store);
+    store.addUsage = (deltas) => {
+      seen.push(...deltas);
+      return addUsage(deltas);
+    };
     await ledger.close();
+    // The second flush carries only what changed since the first.
+    expect(seen).toEqual([
+      expect.objectContaining({ deployment: 'gpt', requests: 0, totalTokens: 7 }),
+      expect.objectContaining({ deployment: 'embed', requests: 1, totalTokens: 0 }),
+    ]);
+    await store.close();
 
-    const reopened = new UsageLedger(await KitStore.open(dir, box), 60_000);
+    const reopened = new UsageLedger(await openStore(dir, box, { log: () => undefined }), 60_000);
     expect(reopened.totals('evt', 'att_a', '2026-06-01')).toEqual({ requests: 2, totalTokens: 7 });
     reopened.countRequest(reopened.slot('evt', 'att_a', 'gpt', '2026-06-01'));
     expect(reopened.totals('evt', 'att_a', '2026-06-01')).toEqual({ requests: 3, totalTokens: 7 });
   });
 
-  it('follows the store when another writer replaces the usage collection (an event removed)', async () => {
-    const { store } = await openStore();
+  it('keeps what it counted when a flush cannot be saved, and saves it with the next one', async () => {
+    const { store } = await openWithEvents('evt');
+    const ledger = new UsageLedger(store, 60_000);
+    const addUsage = store.addUsage.bind(store);
+    let refuse = true;
+    store.addUsage = (deltas) =>
+      refuse ? Promise.reject(new KitError('store_unavailable', 'disk full')) : addUsage(deltas);
+    const slot = ledger.slot('evt', 'att_a', 'gpt', '2026-06-01');
+    ledger.countRequest(slot);
+    await ledger.flush(); // refused: never throws, keeps the count
+    expect(ledger.unsaved).toBe(true);
+    ledger.countRequest(slot);
+    expect(ledger.totals('evt', 'att_a', '2026-06-01').requests).toBe(2);
+    refuse = false;
+    await ledger.flush();
+    expect(ledger.unsaved).toBe(false);
+    expect(store.usage).toEqual([expect.objectContaining({ requests: 2 })]);
+    await ledger.close();
+  });
+
+  it('drops the increments of an event removed meanwhile, and keeps the others', async () => {
+    const { store } = await openWithEvents('gone', 'kept');
     const ledger = new UsageLedger(store, 60_000);
     ledger.countRequest(ledger.slot('gone', 'att_x', 'gpt', '2026-06-01'));
     ledger.countRequest(ledger.slot('kept', 'att_y', 'gpt', '2026-06-01'));
-    await store.mutate((d) => {
-      d.usage = d.usage.filter((c) => c.eventId !== 'gone');
-    });
-    expect(ledger.totals('gone', 'att_x', '2026-06-01')).toEqual({ requests: 0, totalTokens: 0 });
-    expect(ledger.totals('kept', 'att_y', '2026-06-01')).toEqual({ requests: 1, totalTokens: 0 });
+    await ledger.flush();
+    await store.removeEvent('gone');
+    ledger.countRequest(ledger.slot('gone', 'att_x', 'gpt', '2026-06-01'));
     ledger.countRequest(ledger.slot('kept', 'att_y', 'gpt', '2026-06-01'));
-    expect(store.data.usage).toEqual([expect.objectContaining({ attendeeId: 'att_y', requests: 2 })]);
+    await ledger.flush();
+    expect(store.usage).toEqual([expect.objectContaining({ attendeeId: 'att_y', requests: 2 })]);
+    await ledger.close();
+  });
+
+  it('saves the mark of a counted run in the same write as its tokens, or neither', async () => {
+    const { store } = await openWithEvents('evt');
+    const ledger = new UsageLedger(store, 60_000);
+    const addUsage = store.addUsage.bind(store);
+    let refuse = true;
+    store.addUsage = (deltas, marks) =>
+      refuse ? Promise.reject(new KitError('store_unavailable', 'disk full')) : addUsage(deltas, marks);
+    const run = {
+      id: 'run_1',
+      type: 'run',
+      attendeeId: 'att_a',
+      eventId: 'evt',
+      resourceId: 'res',
+      createdAt: '',
+      parentId: 'thread_1',
+      usageBooked: true,
+    };
+    ledger.mark(run);
+    ledger.countTokens(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'), tokens(5, 5));
+    await ledger.flush();
+    expect(ledger.isMarked('run', 'run_1')).toBe(true);
+    expect(store.ownedObject('run', 'run_1')).toBeUndefined();
+    expect(store.usage).toEqual([]);
+    refuse = false;
+    await ledger.flush();
+    expect(ledger.isMarked('run', 'run_1')).toBe(false);
+    expect(store.ownedObject('run', 'run_1')).toMatchObject({ usageBooked: true, parentId: 'thread_1' });
+    expect(store.usage).toEqual([expect.objectContaining({ totalTokens: 10 })]);
     await ledger.close();
   });
 });

@@ -7,7 +7,7 @@
  */
 import { AzureOpenAI } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseSharedCodeKey } from '../../../../electron/core/auth/shared-code.js';
+import { parseSharedCodeKey } from '../../../../electron/core/registration/shared-code.js';
 import { eventInput, startKit, type TestKit } from '../../../support/kit.js';
 
 let kit: TestKit;
@@ -62,7 +62,7 @@ describe('shared-code keys', () => {
     const adaRow = people.find((a) => a.name === 'ada@example.com');
     expect(adaRow?.requestsToday).toBe(2);
     expect(adaRow?.keyHint).not.toContain('tulip2026');
-    expect(JSON.stringify(kit.store.data.attendees)).not.toContain('tulip2026');
+    expect(JSON.stringify(kit.store.attendees)).not.toContain('tulip2026');
   });
 
   it('refuses a wrong shared code, and an event without one', async () => {
