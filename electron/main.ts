@@ -51,6 +51,7 @@ export async function start(): Promise<void> {
   });
 
   let display: ReturnType<typeof keepDisplayOnForProjector> | undefined;
+  const startupNotes: string[] = [];
   const kit = await createKit({
     dataDir: app.getPath('userData'),
     port: Number(process.env.KIT_PORT ?? 8000),
@@ -59,7 +60,8 @@ export async function start(): Promise<void> {
     portFallback: true,
     consoleDir: consoleDir(),
     version: app.getVersion(),
-    secretBox: await safeStorageSecretBox(app.getPath('userData'), safeStorage),
+    secretBox: await safeStorageSecretBox(app.getPath('userData'), safeStorage, startupNotes),
+    startupNotes,
     wakeLock: blockerWakeLock(powerSaveBlocker),
     displayAwake: () => display?.active() ?? false,
     power: electronPowerSource(powerMonitor),

@@ -6,7 +6,8 @@
 // the form's model before and after the file; peak RSS of every process;
 // the kit's RSS against the number of registered attendees. `--soak` runs
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
-// Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE.
+// Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE. `--store` measures what
+// durable writes cost instead (scripts/bench/store.mjs).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -209,6 +210,12 @@ async function main() {
     loadBefore: loadavg()[0].toFixed(1),
   };
   log(`bench: ${machine.cpu}, ${machine.memGb} GB, Node ${machine.node}; ${cellMs} ms per cell`);
+  if (opt.store) {
+    const rows = await storeBench({ rounds: opt.quick ? 1 : 3, otherKit: opt['store-kit'], log });
+    console.log(storeReport(rows));
+    if (opt.json) writeJson(opt.json, { machine, store: rows });
+    return;
+  }
   const procs = [];
   try {
     const up = await startProcess('upstream', node, [join(root, 'scripts/bench/upstream.mjs')], {

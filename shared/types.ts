@@ -155,6 +155,8 @@ export interface StoreStatus {
   /** When this state began (ISO). */
   since: string;
   cause?: StoreFailureCause;
+  /** What the organizer can do about it, while failing. */
+  action?: string;
   /** Set when the kit started from a snapshot because the store file was damaged. */
   recoveredFrom?: StoreRecovery;
   /** What else the kit found at start and did about it (a damaged admin token replaced, secrets to enter again). */

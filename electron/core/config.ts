@@ -2,11 +2,18 @@
  * Kit options and their defaults: ports, the data dir (the OS app-data
  * folder for "ai-proxy-kit", as Electron's userData would be), and the admin
  * token (env KIT_ADMIN_TOKEN, else made once and kept 0600 in the data dir).
+ * A token file that is damaged (empty after a power cut, binary junk) or
+ * unreadable is moved aside and a new token made: the console link printed
+ * at start carries it, so nothing is lost but the old link. A token that
+ * cannot be saved (a read-only data dir) works until the kit stops.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { errnoOf, writeFileDurably } from './store/file-layer.js';
+import { moveAside } from './store/move-aside.js';
+import { describeWriteFailure } from './store/write-failure.js';
 
 export const APP_NAME = 'ai-proxy-kit';
 
@@ -19,19 +26,42 @@ export function defaultDataDir(env = process.env, platform = process.platform): 
   return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
 }
 
-export async function adminToken(dataDir: string, env = process.env): Promise<string> {
+/** A token as the kit makes them (base64url), or one an organizer put there: printable, no spaces, not short. */
+const plausibleToken = /^[\x21-\x7e]{16,512}$/;
+
+/**
+ * The admin token; `notes` collects what the organizer should hear about it (a damaged file replaced, a
+ * token that could not be saved).
+ */
+export async function adminToken(dataDir: string, env = process.env, notes: string[] = []): Promise<string> {
   if (env.KIT_ADMIN_TOKEN) return env.KIT_ADMIN_TOKEN;
   const file = join(dataDir, 'admin-token');
+  let problem: string | undefined;
   try {
     const t = (await readFile(file, 'utf8')).trim();
-    if (t) {
-      await chmod(file, 0o600);
+    if (plausibleToken.test(t)) {
+      await chmod(file, 0o600).catch(() => undefined);
       return t;
     }
+    problem = t ? 'it does not hold a token' : 'it is empty';
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if (errnoOf(e) !== 'ENOENT') problem = `it cannot be read (${errnoOf(e) ?? (e as Error).message})`;
+  }
+  if (problem) {
+    const movedTo = await moveAside(file, 'damaged', Date.now());
+    notes.push(
+      `The admin token file was damaged (${problem})${movedTo ? ` and was moved aside` : ''}; a new token was made, ` +
+        'so use the console link printed at this start.',
+    );
   }
   const token = randomBytes(24).toString('base64url');
-  await writeFile(file, token, { mode: 0o600 });
+  try {
+    await writeFileDurably(file, token, { mode: 0o600 });
+  } catch (e) {
+    notes.push(
+      `The admin token could not be saved (${describeWriteFailure(e).reason}): the console link printed at this ` +
+        'start works until the kit stops.',
+    );
+  }
   return token;
 }

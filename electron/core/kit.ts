@@ -28,9 +28,11 @@ import { createProxy } from './proxy/proxy.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
 import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';
+import type { FileLayer } from './store/file-layer.js';
 import { openStore } from './store/open-store.js';
 import { fileSecretBox, type SecretBox } from './store/secret-box.js';
 import type { StoreDriver } from './store/store-driver.js';
+import { consoleLog, type KitLog, StoreHealth } from './store/store-health.js';
 import { TrafficFeed } from './traffic/feed.js';
 import { UsageLedger } from './usage/ledger.js';
 
@@ -82,6 +84,12 @@ export interface KitOptions {
   readinessIntervalMs?: number;
   /** More warning conditions (each holds while returned), e.g. from the desktop shell. */
   extraConditions?: () => Condition[];
+  /** What the desktop shell found at start (a key its keychain could not open), shown with the store's notices. */
+  startupNotes?: string[];
+  /** The store file's operations (the store bench measures them without fsync; tests inject failures). */
+  storeFiles?: FileLayer;
+  /** Where the store's episodes are logged (default: stderr). */
+  log?: KitLog;
 }
 
 export interface Kit {
@@ -116,12 +124,26 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const host = opts.host ?? '0.0.0.0';
-  await mkdir(opts.dataDir, { recursive: true });
-  const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir));
-  const store = await openStore(opts.dataDir, box, { now });
+  // A data dir that cannot be made or written (a read-only disk) does not stop the kit: the store says why.
+  await mkdir(opts.dataDir, { recursive: true }).catch(() => undefined);
+  const notes = [...(opts.startupNotes ?? [])];
+  const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir, notes));
+  const health = new StoreHealth(opts.log ?? consoleLog, now);
+  const store = await openStore(opts.dataDir, box, { now, health, files: opts.storeFiles });
   // A demo that cannot be saved (a read-only data dir) is simply not there: the console says why.
   if (opts.demo ?? true) await seedDemo(store, now()).catch(() => undefined);
-  const token = await adminToken(opts.dataDir, opts.env);
+  const token = await adminToken(opts.dataDir, opts.env, notes);
+
+  // Read before anything that must be closed is started: unusable certificate files stop the start cleanly.
+  const tls = await lanTls({
+    dataDir: opts.dataDir,
+    httpsPort: opts.httpsPort,
+    host,
+    certFile: opts.tlsCertFile,
+    keyFile: opts.tlsKeyFile,
+    notes,
+  });
+  for (const n of notes) health.notice(n);
 
   const playground = await startPlayground();
   const upstream = new Upstream({
@@ -156,13 +178,6 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     display: opts.displayAwake,
   });
   let readiness: Readiness | undefined;
-  const tls = await lanTls({
-    dataDir: opts.dataDir,
-    httpsPort: opts.httpsPort,
-    host,
-    certFile: opts.tlsCertFile,
-    keyFile: opts.tlsKeyFile,
-  });
   const info = (): KitInfo => ({
     version: opts.version ?? '0.0.0',
     lanUrls: addresses.urls(port),

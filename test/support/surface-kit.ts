@@ -6,6 +6,7 @@
  * api-version (GA or preview).
  */
 import OpenAI, { AzureOpenAI } from 'openai';
+import type { KitOptions } from '../../electron/core/kit.js';
 import { type AzureResource, addAzureOpenAIResource } from './azure-openai-resource.js';
 import { type Emulator, startEmulator } from './emulator.js';
 import { eventInput, startKit, type TestKit } from './kit.js';
@@ -38,11 +39,11 @@ export interface SurfaceKit {
   stop(): Promise<void>;
 }
 
-export async function startSurfaceKit(opts: { maxBodyBytes?: number } = {}): Promise<SurfaceKit> {
+export async function startSurfaceKit(opts: Partial<KitOptions> = {}): Promise<SurfaceKit> {
   const emu = await startEmulator();
   addOpenAIV1(emu);
   const azure = addAzureOpenAIResource(emu, Object.values(DEPLOYMENTS));
-  const kit = await startKit(opts.maxBodyBytes ? { maxBodyBytes: opts.maxBodyBytes } : {});
+  const kit = await startKit(opts);
   const ids: string[] = [];
   for (const [deployment, upstream] of Object.entries(DEPLOYMENTS)) {
     const r = await kit.call('resources.create', {

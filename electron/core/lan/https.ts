@@ -14,6 +14,8 @@ export interface LanTlsOptions {
   host: string;
   certFile?: string;
   keyFile?: string;
+  /** Collects what the organizer should hear (a damaged local CA made again). */
+  notes?: string[];
 }
 
 export async function lanTls(o: LanTlsOptions): Promise<TlsMaterial | undefined> {
@@ -24,7 +26,7 @@ export async function lanTls(o: LanTlsOptions): Promise<TlsMaterial | undefined>
     if (!o.certFile || !o.keyFile) throw new Error('HTTPS with your own certificate needs both a cert and a key file');
     return organizerTls(o.certFile, o.keyFile);
   }
-  const ca = await loadOrCreateCa(o.dataDir);
+  const ca = await loadOrCreateCa(o.dataDir, o.notes);
   const bound = o.host !== '0.0.0.0' && o.host !== '::' && /^\d+\.\d+\.\d+\.\d+$/.test(o.host) ? [o.host] : [];
   return issueServerCert(ca, serverNames([...bound, ...lanAddresses().map((a) => a.address)]));
 }

@@ -6,15 +6,21 @@
  * issued afresh at each start for the addresses the kit has right now. Built
  * with @peculiar/x509 on WebCrypto: no hand-written ASN.1. Python 3.13's
  * strict verification wants the key identifiers and a critical
- * basicConstraints, so they are all set.
+ * basicConstraints, so they are all set. A CA whose files are damaged is
+ * moved aside and made again (attendees must then trust the new one: the
+ * console says so); one that cannot be saved serves this run only.
  */
 
 import type { webcrypto as WebCrypto } from 'node:crypto';
 import { randomBytes, webcrypto } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { createSecureContext } from 'node:tls';
 import * as x509 from '@peculiar/x509';
+import { errnoOf, writeFileDurably } from '../store/file-layer.js';
+import { moveAside } from '../store/move-aside.js';
+import { describeWriteFailure } from '../store/write-failure.js';
 
 // The build has no DOM typings; the library wants the WebCrypto object Node provides.
 x509.cryptoProvider.set(webcrypto as never);
@@ -71,28 +77,56 @@ async function createCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKey
   return { cert, keys };
 }
 
-/** Reads the CA from `<dataDir>/tls/`, or makes one and keeps it there. */
-export async function loadOrCreateCa(dataDir: string): Promise<LocalCa> {
+/** Reads the CA from `<dataDir>/tls/`, or makes one and keeps it there; `notes` says what the organizer must know. */
+export async function loadOrCreateCa(dataDir: string, notes: string[] = []): Promise<LocalCa> {
   const dir = join(dataDir, 'tls');
   const certFile = join(dir, 'ca.pem');
   const keyFile = join(dir, 'ca-key.pem');
-  try {
-    const [pem, keyText] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
-    const cert = new x509.X509Certificate(pem);
-    if (cert.notAfter.getTime() > Date.now() + 30 * DAY) {
-      const key = await subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyText), alg, true, ['sign']);
-      return { cert, key, pem: cert.toString('pem'), file: certFile };
+  const [pem, keyText] = await Promise.all([readIfThere(certFile), readIfThere(keyFile)]);
+  if (typeof pem === 'string' && typeof keyText === 'string') {
+    try {
+      const cert = new x509.X509Certificate(pem);
+      if (cert.notAfter.getTime() > Date.now() + 30 * DAY) {
+        const key = await subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(keyText), alg, true, ['sign']);
+        return { cert, key, pem: cert.toString('pem'), file: certFile };
+      }
+    } catch {
+      await setAside([certFile, keyFile], notes);
     }
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  } else if (pem !== undefined || keyText !== undefined) {
+    // Half a CA (or a file that cannot be read) is no CA: keep what is there, make a whole new one.
+    await setAside([certFile, keyFile], notes);
   }
   const { cert, keys } = await createCa();
-  await mkdir(dir, { recursive: true });
-  await writeFile(keyFile, await keyPem(keys.privateKey), { mode: 0o600 });
-  await chmod(keyFile, 0o600);
-  const pem = cert.toString('pem');
-  await writeFile(certFile, `${pem}\n`);
-  return { cert, key: keys.privateKey, pem, file: certFile };
+  const created = cert.toString('pem');
+  try {
+    await mkdir(dir, { recursive: true });
+    await writeFileDurably(keyFile, await keyPem(keys.privateKey), { mode: 0o600 });
+    await writeFileDurably(certFile, `${created}\n`, { mode: 0o644 });
+  } catch (e) {
+    notes.push(
+      `The kit's certificate authority could not be saved (${describeWriteFailure(e).reason}): a new one is made at ` +
+        'each start until it can, and attendees must trust it again each time.',
+    );
+  }
+  return { cert, key: keys.privateKey, pem: created, file: certFile };
+}
+
+/** A file's text; an Error when it exists but cannot be read; undefined when it does not exist. */
+async function readIfThere(file: string): Promise<string | Error | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    return errnoOf(e) === 'ENOENT' ? undefined : (e as Error);
+  }
+}
+
+async function setAside(files: string[], notes: string[]): Promise<void> {
+  for (const f of files) await moveAside(f, 'damaged', Date.now());
+  notes.push(
+    "The kit's certificate authority (tls/ca.pem) was damaged; it was moved aside and a new one made. Attendees " +
+      'who installed the old certificate must download and trust the new one from the join page.',
+  );
 }
 
 /** A server certificate from the local CA for these names (IPv4 addresses and DNS names). */
@@ -132,8 +166,19 @@ export function serverNames(ips: string[]): { ips: string[]; dns: string[] } {
   return { ips: ['127.0.0.1', ...ips], dns };
 }
 
-/** The organizer's own certificate and key files (PEM). */
+/** The organizer's own certificate and key files (PEM); a file that cannot be used stops the start with one line. */
 export async function organizerTls(certFile: string, keyFile: string): Promise<TlsMaterial> {
-  const [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  let cert: string;
+  let key: string;
+  try {
+    [cert, key] = await Promise.all([readFile(certFile, 'utf8'), readFile(keyFile, 'utf8')]);
+  } catch (e) {
+    throw new Error(`the certificate or key file cannot be read (${errnoOf(e) ?? (e as Error).message})`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    throw new Error(`--tls-cert and --tls-key cannot be used together (${(e as Error).message})`);
+  }
   return { cert, key };
 }

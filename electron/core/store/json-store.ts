@@ -45,8 +45,10 @@ interface Waiter {
 }
 
 export interface JsonStoreOptions {
-  /** Called after each write that landed, with the value written (rotating snapshots). */
+  /** Called after each write that landed (rotating snapshots). */
   afterWrite?: () => void;
+  /** Awaited by `close` after the last write (a snapshot in progress). */
+  closing?: () => Promise<void>;
 }
 
 export class JsonStore implements StoreDriver {
@@ -54,6 +56,7 @@ export class JsonStore implements StoreDriver {
   readonly #file: SealedJsonFile;
   readonly #health: StoreHealth;
   readonly #afterWrite: (() => void) | undefined;
+  readonly #closing: (() => Promise<void>) | undefined;
   /** The last value that is on disk: what memory returns to when a write fails. */
   #durable: StoreData;
   #waiting: Waiter[] = [];
@@ -63,6 +66,8 @@ export class JsonStore implements StoreDriver {
   #eventsById = new Map<string, KitEvent>();
   #eventsByCode = new Map<string, KitEvent>();
   #resourcesById = new Map<string, Resource>();
+  /** Resources whose secret could not be opened at start: never routed to (looked up per request). */
+  #locked = new Set<string>();
   #attendeesById = new Map<string, StoredAttendee>();
   #attendeesByKeyHash = new Map<string, StoredAttendee>();
   #objects = new Map<string, OwnedObject>();
@@ -73,6 +78,7 @@ export class JsonStore implements StoreDriver {
     this.#file = file;
     this.#health = health;
     this.#afterWrite = opts.afterWrite;
+    this.#closing = opts.closing;
     this.#db = new Low<StoreData>({ read: async () => frozen, write: (d) => this.#file.write(d) }, frozen);
     this.#durable = frozen;
     this.#reindex();
@@ -121,7 +127,7 @@ export class JsonStore implements StoreDriver {
     const out: Resource[] = [];
     for (const id of event.resourceIds) {
       const r = this.#resourcesById.get(id);
-      if (r?.enabled && !secretUnreadable(r)) out.push(r);
+      if (r?.enabled && !this.#locked.has(id)) out.push(r);
     }
     return out;
   }
@@ -294,6 +300,7 @@ export class JsonStore implements StoreDriver {
   async close(): Promise<void> {
     this.#closed = true;
     while (this.#writing) await this.#writing;
+    await this.#closing?.();
   }
 
   // --- the write queue -------------------------------------------------------------------------------
@@ -369,6 +376,7 @@ export class JsonStore implements StoreDriver {
   }
   #indexResources(): void {
     this.#resourcesById = new Map(this.#db.data.resources.map((r) => [r.id, r]));
+    this.#locked = new Set(this.#db.data.resources.filter(secretUnreadable).map((r) => r.id));
   }
   #indexEvents(): void {
     const events = this.#db.data.events;

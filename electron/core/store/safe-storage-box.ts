@@ -7,11 +7,15 @@
  * `safeStorage`, tests pass a fake. Where the OS offers no real keychain
  * (Linux falling back to a hard-coded password), the headless 0600 key file
  * is used instead; a key file left by an earlier headless run is wrapped
- * and removed.
+ * and removed. A wrapped key this keychain cannot open (another user's, a
+ * reset keychain) is moved aside and a new key made: the kit starts, and the
+ * console names the resources whose secret must be entered again.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileDurably } from './file-layer.js';
+import { moveAside } from './move-aside.js';
 import {
   fileSecretBox,
   PLAIN_KEY_FILE,
@@ -42,34 +46,40 @@ async function readIfThere(file: string): Promise<Buffer | undefined> {
   }
 }
 
-export async function safeStorageSecretBox(dataDir: string, safe: SafeStorageLike): Promise<SecretBox> {
+/** `notes` collects what the organizer should hear (a wrapped key this keychain cannot open, set aside). */
+export async function safeStorageSecretBox(
+  dataDir: string,
+  safe: SafeStorageLike,
+  notes: string[] = [],
+): Promise<SecretBox> {
   const wrappedFile = join(dataDir, SAFE_KEY_FILE);
   const plainFile = join(dataDir, PLAIN_KEY_FILE);
   const wrapped = await readIfThere(wrappedFile);
-  const plain = await readKeyFile(plainFile);
+  const plain = await readKeyFile(plainFile).catch(() => undefined);
 
   if (wrapped) {
-    let key: Buffer;
+    let key: Buffer | undefined;
     try {
       key = Buffer.from(safe.decryptString(wrapped), 'base64');
     } catch (e) {
-      throw new Error(
-        `the store key in ${wrappedFile} cannot be opened by this user's OS keychain (${(e as Error).message}); ` +
-          'upstream keys must be entered again with a fresh data dir',
+      const movedTo = await moveAside(wrappedFile, 'unreadable', Date.now());
+      notes.push(
+        `The store key cannot be opened by this user's OS keychain (${(e as Error).message})` +
+          `${movedTo ? '; it was moved aside' : ''} and a new key was made. Upstream secrets saved with the old key ` +
+          'must be entered again (or run the kit as the user whose keychain holds the old key, with that file put back).',
       );
     }
-    // A crash between wrapping and removing the plain copy leaves it behind: finish the job.
-    if (plain?.equals(key)) await unlink(plainFile);
-    return secretBoxFromKey(key);
+    if (key?.length === 32) {
+      // A crash between wrapping and removing the plain copy leaves it behind: finish the job.
+      if (plain?.equals(key)) await unlink(plainFile);
+      return secretBoxFromKey(key);
+    }
   }
 
-  if (!usable(safe)) return fileSecretBox(dataDir);
+  if (!usable(safe)) return fileSecretBox(dataDir, notes);
 
-  const key = plain ?? randomBytes(32);
-  const tmp = `${wrappedFile}.tmp`;
-  await writeFile(tmp, safe.encryptString(key.toString('base64')), { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, wrappedFile);
+  const key = plain?.length === 32 ? plain : randomBytes(32);
+  await writeFileDurably(wrappedFile, safe.encryptString(key.toString('base64')), { mode: 0o600 });
   if (plain) await unlink(plainFile);
   return secretBoxFromKey(key);
 }

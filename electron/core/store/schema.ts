@@ -1,8 +1,13 @@
 /**
- * What the store file holds, its schema version, and the migrations that
- * bring an older file up to date. A migration is a function from version N to
- * N + 1; `migrate` runs the missing ones in order.
+ * What the store file holds, its schema version, the migrations that bring
+ * an older file up to date, and the check a file read at start must pass to
+ * be trusted. A migration is a function from version N to N + 1; `migrate`
+ * runs the missing ones in order. The check asks only for what the kit
+ * relies on (ids, hashes, numbers where it counts) and lets other fields
+ * through, so a field added later does not make an older kit call a good
+ * file damaged.
  */
+import { z } from 'zod';
 import type { KitEvent, Resource } from '../../../shared/types.js';
 
 export interface StoredAttendee {
@@ -86,4 +91,61 @@ export function migrate(raw: Record<string, unknown>): StoreData {
   }
   raw.schemaVersion = SCHEMA_VERSION;
   return raw as unknown as StoreData;
+}
+
+const text = z.string();
+const count = z.number().finite();
+const record = <T extends z.ZodRawShape>(shape: T) => z.looseObject(shape);
+
+/** The shape a migrated store must have; anything else is a damaged file. */
+const storeFileSchema = z.looseObject({
+  schemaVersion: z.number().int(),
+  resources: z.array(
+    record({
+      id: text,
+      name: text,
+      kind: text,
+      endpoint: text,
+      deployment: text,
+      enabled: z.boolean(),
+      auth: record({ type: z.enum(['api-key', 'entra', 'bearer', 'none']) }),
+    }),
+  ),
+  events: z.array(
+    record({
+      id: text,
+      code: text,
+      name: text,
+      startsAt: text,
+      endsAt: text,
+      timeZone: text,
+      resourceIds: z.array(text),
+      dailyRequestCap: count,
+      maxTokenCap: count,
+      enabled: z.boolean(),
+    }),
+  ),
+  attendees: z.array(record({ id: text, eventId: text, keyHash: text, keyHint: text, revoked: z.boolean() })),
+  objects: z.array(record({ id: text, type: text, attendeeId: text, eventId: text, resourceId: text })),
+  usage: z.array(
+    record({
+      eventId: text,
+      attendeeId: text,
+      deployment: text,
+      day: text,
+      requests: count,
+      promptTokens: count,
+      completionTokens: count,
+      totalTokens: count,
+      errors: count,
+    }),
+  ),
+});
+
+/** Why a migrated store cannot be trusted, in one line, or undefined when it can. */
+export function storeProblem(data: unknown): string | undefined {
+  const r = storeFileSchema.safeParse(data);
+  if (r.success) return undefined;
+  const first = r.error.issues[0];
+  return first ? `${first.path.join('.') || 'the file'}: ${first.message}` : 'it does not have the store’s shape';
 }

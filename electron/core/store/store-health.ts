@@ -20,6 +20,7 @@ export class StoreHealth {
   #since: number;
   #cause: StoreStatus['cause'];
   #message = '';
+  #action = '';
   #refused = 0;
   #recoveredFrom: StoreRecovery | undefined;
   readonly #notices: string[] = [];
@@ -44,10 +45,11 @@ export class StoreHealth {
     this.#state = 'failing';
     this.#cause = d.cause;
     this.#message = sentence;
+    this.#action = d.action;
     const detail = (e as Error)?.message ? ` (${(e as Error).message})` : '';
     this.#log(
       `[store] ${sentence}${detail} Registrations, admin changes and new objects are refused (503 store_unavailable) ` +
-        `until a write succeeds; usage counters are kept in memory and retried; proxied calls go on.`,
+        `until a write succeeds; usage counters are kept in memory and retried; proxied calls go on. ${d.action}`,
     );
   }
 
@@ -60,6 +62,7 @@ export class StoreHealth {
     this.#since = this.#now();
     this.#cause = undefined;
     this.#message = '';
+    this.#action = '';
     this.#refused = 0;
   }
 
@@ -81,7 +84,7 @@ export class StoreHealth {
       state: this.#state,
       message: this.#message,
       since: new Date(this.#since).toISOString(),
-      ...(this.#cause ? { cause: this.#cause } : {}),
+      ...(this.#cause ? { cause: this.#cause, action: this.#action } : {}),
       ...(this.#recoveredFrom ? { recoveredFrom: this.#recoveredFrom } : {}),
       ...(this.#notices.length ? { notices: [...this.#notices] } : {}),
     };

@@ -15,6 +15,8 @@ interface Described {
   reason: string;
   /** What the organizer does about it: fits after "try again once the organizer ". */
   remedy: string;
+  /** The same, said to the organizer: a sentence for the console and the log. */
+  action: string;
 }
 
 const byErrno: Record<string, Described> = {
@@ -22,46 +24,55 @@ const byErrno: Record<string, Described> = {
     cause: 'disk-full',
     reason: 'the disk is full',
     remedy: 'has freed some space on the disk that holds the kit’s data folder',
+    action: 'Free some space on the disk that holds the kit’s data folder (screen recordings, downloads, the trash).',
   },
   EDQUOT: {
     cause: 'disk-full',
     reason: 'the disk quota of this user is used up',
     remedy: 'has freed some space or raised the quota',
+    action: 'Free some space, or raise this user’s disk quota.',
   },
   EROFS: {
     cause: 'read-only',
     reason: 'its data folder is on a read-only file system',
     remedy: 'has moved the kit’s data folder to a writable disk (or made this one writable) and restarted the kit',
+    action: 'Move the data folder to a writable disk (or make this one writable), then restart the kit.',
   },
   EACCES: {
     cause: 'permission',
     reason: 'it has no permission to write its data folder',
     remedy: 'has given the kit write access to its data folder',
+    action: 'Give the user running the kit write access to its data folder.',
   },
   EPERM: {
     cause: 'permission',
     reason: 'the system refused it permission to write its data folder',
     remedy: 'has checked the data folder’s permissions, and which program holds its files',
+    action: 'Check the data folder’s permissions, and whether another program holds its files.',
   },
   EBUSY: {
     cause: 'busy',
     reason: 'another program (an antivirus or a backup tool?) holds its store file',
     remedy: 'has let that program finish, or excluded the kit’s data folder from it',
+    action: 'Let that program finish, or exclude the kit’s data folder from it.',
   },
   EIO: {
     cause: 'io-error',
     reason: 'the disk reported an I/O error',
     remedy: 'has checked the disk (a USB stick pulled out? a failing drive?)',
+    action: 'Check the disk (a USB stick pulled out? a failing drive?) and copy the data folder somewhere safe.',
   },
   EMFILE: {
     cause: 'other',
     reason: 'too many files are open',
     remedy: 'has closed some programs',
+    action: 'Close some programs.',
   },
   ENOENT: {
     cause: 'other',
     reason: 'its data folder has disappeared',
     remedy: 'has put the data folder back (a USB stick unplugged?) and restarted the kit',
+    action: 'Put the data folder back (a USB stick unplugged?) and restart the kit.',
   },
 };
 byErrno.ENFILE = byErrno.EMFILE as Described;
@@ -76,6 +87,7 @@ export function describeWriteFailure(e: unknown): Described {
       cause: 'other',
       reason: `writing its store failed${code ? ` (${code})` : ''}`,
       remedy: 'has looked at the kit log',
+      action: 'Look at the kit log.',
     }
   );
 }

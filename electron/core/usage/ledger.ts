@@ -254,6 +254,8 @@ export class UsageLedger {
   }
 
   async close(): Promise<void> {
+    // Counts made after the first close (a call still settling) stay in memory: the data dir is let go.
+    if (this.#closed) return;
     this.#closed = true;
     await this.flush();
     if (this.#dirty) console.error('[usage] the last usage counts could not be saved before the kit stopped.');

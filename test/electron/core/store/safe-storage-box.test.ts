@@ -3,7 +3,7 @@
  * only its owner holds, so another keychain cannot open what this one wrapped.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -85,9 +85,20 @@ describe('safeStorageSecretBox', () => {
     }
   });
 
-  it('says so when another keychain, or the headless kit, meets a wrapped key', async () => {
+  it('starts with a new key, keeping the old one aside, when another keychain meets a wrapped key', async () => {
+    const first = await safeStorageSecretBox(dir, fakeKeychain());
+    const sealed = first.seal('kept-upstream-secret');
+    const old = await readFile(join(dir, 'secret.key.safe'));
+    const notes: string[] = [];
+    const other = await safeStorageSecretBox(dir, fakeKeychain(), notes);
+    expect(() => other.open(sealed)).toThrow();
+    expect(notes.join(' ')).toMatch(/cannot be opened by this user's OS keychain.+moved aside.+entered again/);
+    const aside = (await readdir(dir)).find((n) => n.startsWith('secret.key.safe.unreadable-')) as string;
+    expect(await readFile(join(dir, aside))).toEqual(old);
+  });
+
+  it('lets the headless kit refuse a data dir whose key only the desktop keychain opens', async () => {
     await safeStorageSecretBox(dir, fakeKeychain());
-    await expect(safeStorageSecretBox(dir, fakeKeychain())).rejects.toThrow(/OS keychain/);
     await expect(fileSecretBox(dir)).rejects.toThrow(/sealed by the desktop app's OS keychain/);
     // And the headless kit did not replace the wrapped key with a fresh one.
     expect(await exists(join(dir, 'secret.key'))).toBe(false);
