@@ -24,6 +24,7 @@ import {
   type SecretBox,
   secretBoxFromKey,
 } from './secret-box.js';
+import { describeWriteFailure } from './write-failure.js';
 
 /** The part of Electron's `safeStorage` this needs. */
 export interface SafeStorageLike {
@@ -79,7 +80,16 @@ export async function safeStorageSecretBox(
   if (!usable(safe)) return fileSecretBox(dataDir, notes);
 
   const key = plain?.length === 32 ? plain : randomBytes(32);
-  await writeFileDurably(wrappedFile, safe.encryptString(key.toString('base64')), { mode: 0o600 });
-  if (plain) await unlink(plainFile);
+  try {
+    await writeFileDurably(wrappedFile, safe.encryptString(key.toString('base64')), { mode: 0o600 });
+    if (plain) await unlink(plainFile);
+  } catch (e) {
+    // A data dir that cannot be written (read-only, full): the key serves this run; a headless key file stays.
+    if (!plain)
+      notes.push(
+        `The store key could not be saved (${describeWriteFailure(e).reason}): upstream secrets entered now ` +
+          'cannot be kept across a restart.',
+      );
+  }
   return secretBoxFromKey(key);
 }

@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { safeStorageSecretBox } from '../../../../electron/core/store/safe-storage-box.js';
 import { eventInput, startKit, type TestKit } from '../../../support/kit.js';
 
 function tryMount(dir: string, size: string): string | undefined {
@@ -154,6 +155,18 @@ describe('a data dir on a full disk', () => {
       expect(kit.store.event(event.id)?.name).toBe(event.name);
       // The attendee registered before goes on working.
       expect((await chat(kit, key)).choices).toHaveLength(1);
+      await kit.stop();
+      // The desktop app on the same read-only folder: its keychain cannot wrap the key, so the key file serves.
+      const keychain = {
+        isEncryptionAvailable: () => true,
+        encryptString: (s: string) => Buffer.from(s, 'utf8'),
+        decryptString: (b: Buffer) => b.toString('utf8'),
+      };
+      const notes: string[] = [];
+      const box = await safeStorageSecretBox(dataDir, keychain, notes);
+      expect(notes).toEqual([]);
+      kit = await startKit({ dataDir, secretBox: box });
+      expect(kit.info().store.state).toBe('failing');
       await kit.stop();
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', mountDir]);
