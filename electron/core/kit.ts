@@ -16,6 +16,7 @@ import { KeepAwake, type WakeLock } from './event-day/keep-awake.js';
 import { listenWithFallback } from './event-day/listen.js';
 import type { PowerSource } from './event-day/power.js';
 import { Readiness } from './event-day/readiness.js';
+import { storeConditions } from './event-day/store-conditions.js';
 import type { Condition } from './event-day/warnings.js';
 import { lanTls, secureEndpoint } from './lan/https.js';
 import type { RateLimitOptions } from './lan/rate-limit.js';
@@ -260,7 +261,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     network: () => addresses.facts({ port, configuredPort: wanted.lan, portNote }),
     quietMs: opts.quietMs,
     intervalMs: opts.readinessIntervalMs,
-    extraConditions: opts.extraConditions,
+    extraConditions: () => [...storeConditions(store.status()), ...(opts.extraConditions?.() ?? [])],
   });
   await keepAwake.start();
   await readiness.start();

@@ -42,7 +42,11 @@ export function trayMenu(s: TrayStatus, actions: { open: () => void; quit: () =>
       enabled: false,
     },
     ...(awake ? [{ label: awake, enabled: false }] : []),
-    ...s.info.preflight.warnings.slice(0, 3).map((w) => ({ label: `⚠ ${w.title}`, enabled: false })),
+    // The store's own line above already says when the kit cannot save.
+    ...s.info.preflight.warnings
+      .filter((w) => w.key !== 'store-unavailable')
+      .slice(0, 3)
+      .map((w) => ({ label: `⚠ ${w.title}`, enabled: false })),
     { type: 'separator' },
     { label: 'Open console', click: actions.open },
     { label: 'Quit AI Proxy Kit', click: actions.quit },

@@ -243,7 +243,21 @@ describe('kit.info preflight', () => {
       expect(p.checks.find((c) => c.id === 'disk')?.level).toBe('red');
       await kit.readiness.refresh();
       expect(seen).toHaveLength(1);
+      // Full to the last byte: the store cannot save; one banner area says so, next to the disk warning.
+      await writeFile(join(dir, 'filler'), Buffer.alloc(64 * 1024 * 1024)).catch(() => undefined);
+      await expect(kit.call('events.create', eventInput([]))).rejects.toMatchObject({ code: 'store_unavailable' });
+      const full = (await kit.call('kit.info', {})).preflight.warnings;
+      expect(full.map((w) => w.key)).toEqual(['disk-low', 'store-unavailable']);
+      expect(full[1]).toMatchObject({
+        level: 'red',
+        title: 'The kit cannot save',
+        message: /^The disk is full\. Registrations/,
+      });
+      expect(seen.map((w) => w.key)).toEqual(['disk-low', 'store-unavailable']);
+      // Space again: the next write lands, and both warnings are gone.
+      await unlink(join(dir, 'filler'));
       await unlink(join(dir, 'recording.mov'));
+      await kit.call('events.create', eventInput([]));
       await kit.readiness.refresh();
       expect((await kit.call('kit.info', {})).preflight.warnings).toEqual([]);
     } finally {

@@ -40,3 +40,32 @@ describe('WarningBoard', () => {
     expect(b.isActive('disk-low')).toBe(true);
   });
 });
+
+describe('store conditions', () => {
+  it('a failing store is one red warning with its cause; start-up notices are amber', async () => {
+    const { storeConditions } = await import('../../../../electron/core/event-day/store-conditions.js');
+    expect(storeConditions({ state: 'ok', message: '', since: '' })).toEqual([]);
+    expect(
+      storeConditions({
+        state: 'failing',
+        message: 'The kit cannot save: the disk is full.',
+        since: '',
+        cause: 'disk-full',
+      }),
+    ).toMatchObject([
+      { key: 'store-unavailable', level: 'red', title: 'The kit cannot save', message: /^The disk is full\. / },
+    ]);
+    expect(
+      storeConditions({
+        state: 'ok',
+        message: '',
+        since: '',
+        recoveredFrom: { snapshot: 'snapshots/store-0940.json', problem: 'not JSON' },
+        notices: ['Started from the snapshot of 09:40.', 'Enter the Azure key again.'],
+      }),
+    ).toMatchObject([
+      { key: 'store-notice:0', level: 'amber', title: 'The store was recovered at start' },
+      { key: 'store-notice:1', level: 'amber', title: 'Found at start', message: 'Enter the Azure key again.' },
+    ]);
+  });
+});
