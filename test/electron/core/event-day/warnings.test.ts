@@ -60,7 +60,7 @@ describe('store conditions', () => {
         state: 'ok',
         message: '',
         since: '',
-        recoveredFrom: { snapshot: 'snapshots/store-0940.json', problem: 'not JSON' },
+        recoveredFrom: { snapshot: 'snapshots/store-0940.json', problem: 'not JSON', at: '2026-06-01T09:41:00.000Z' },
         notices: ['Started from the snapshot of 09:40.', 'Enter the Azure key again.'],
       }),
     ).toMatchObject([
