@@ -129,9 +129,11 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
   });
   process.stdout.write(`${startupBanner(kit)}\n`);
   // Warnings reach the log once per episode, like the console's banner.
-  kit.readiness.onWarning((w) =>
-    process.stderr.write(`${new Date().toISOString()} warning: ${w.title}. ${w.message}\n`),
-  );
+  kit.readiness.onWarning((w) => {
+    // The store writes its own episodes to the log ([store] …); the rest are said here, once each.
+    if (w.key.startsWith('store-')) return;
+    process.stderr.write(`${new Date().toISOString()} warning: ${w.title.replace(/\.$/, '')}. ${w.message}\n`);
+  });
   let closing = false;
   const stop = () => {
     if (closing) return;

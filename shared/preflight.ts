@@ -128,6 +128,10 @@ export interface KitWarning {
   level: 'amber' | 'red';
   title: string;
   message: string;
+  /** Items to list under the message (what the store recovered at start). */
+  details?: string[];
+  /** Stays up while it holds: the organizer cannot dismiss it (the kit cannot save). */
+  sticky?: boolean;
   since: string;
 }
 

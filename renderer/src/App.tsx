@@ -16,7 +16,6 @@ import { Projector } from './screens/Projector';
 import { Resources } from './screens/Resources';
 import { Traffic } from './screens/Traffic';
 import { Icon, type IconName } from './ui/icons';
-import { StoreBanner } from './ui/store-banner';
 import { ToastProvider } from './ui/toast';
 import { WarningBanners } from './ui/warnings';
 
@@ -93,7 +92,6 @@ function Frame({
         <KitStatus info={info} error={infoError} />
       </aside>
       <main className="main">
-        <StoreBanner status={info?.store} />
         <WarningBanners warnings={info?.preflight.warnings ?? []} />
         {route.screen === 'overview' && <Overview info={info} reloadInfo={reloadInfo} />}
         {route.screen === 'help' && <Help section={route.section} />}

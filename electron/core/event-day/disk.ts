@@ -10,10 +10,10 @@ import { stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DiskFacts } from '../../../shared/types.js';
 import type { StoredAttendee, UsageCounter } from '../store/schema.js';
+import { KEEP_SNAPSHOTS } from '../store/snapshots.js';
 
-/** The live store file, one temporary copy while a write is under way, and up to this many snapshots. */
-export const STORE_SNAPSHOTS = 5;
-export const STORE_COPIES = 2 + STORE_SNAPSHOTS;
+/** The live store file, one temporary copy while a write is under way, and the snapshots the store keeps. */
+export const STORE_COPIES = 2 + KEEP_SNAPSHOTS;
 /** Planned attendees for an event that sets no capacity. */
 export const DEFAULT_PLANNED_ATTENDEES = 500;
 /** Room the rest of the machine (and the kit's own small files) needs besides the store. */

@@ -1,31 +1,31 @@
 /**
- * The store's own state as warnings, so the console has one banner area:
- * while writes fail ("The kit cannot save: the disk is full."), a red one for
- * the whole episode; what the store found at start (a damaged file replaced
- * by a snapshot, secrets to enter again), an amber one each, until dismissed.
+ * The store's own state as warnings, so the console has one banner area (and
+ * the tray and notifications hear of it like of any other warning): while
+ * writes fail, a red banner for the whole episode that cannot be dismissed
+ * (it goes when a write lands again); after a start that had to recover
+ * something (a damaged store started from a snapshot, a key file replaced,
+ * secrets to enter again), one amber notice listing what, until dismissed.
  */
 import type { StoreStatus } from '../../../shared/types.js';
 import type { Condition } from './warnings.js';
 
 export function storeConditions(s: StoreStatus): Condition[] {
   const out: Condition[] = [];
-  if (s.state === 'failing') {
-    // "The kit cannot save: the disk is full." → title "The kit cannot save", message "The disk is full. …"
-    const m = /^The kit cannot save: (.+)$/.exec(s.message);
-    const why = m?.[1] ? `${m[1].charAt(0).toUpperCase()}${m[1].slice(1)}` : s.message;
+  if (s.state === 'failing')
     out.push({
       key: 'store-unavailable',
       level: 'red',
-      title: 'The kit cannot save',
-      message: `${why} Registrations, admin changes and new objects are refused until a write succeeds; SDK calls that need no write go on.`,
+      title: s.message || 'The kit cannot save.',
+      message: `Registrations, admin changes and new agents or files are refused until it can save again; attendees already registered keep working.${s.action ? ` ${s.action}` : ''}`,
+      sticky: true,
     });
-  }
-  for (const [i, notice] of (s.notices ?? []).entries())
+  if (s.notices?.length)
     out.push({
-      key: `store-notice:${i}`,
+      key: 'store-notices',
       level: 'amber',
-      title: i === 0 && s.recoveredFrom !== undefined ? 'The store was recovered at start' : 'Found at start',
-      message: notice,
+      title: s.recoveredFrom ? 'The kit recovered its store at start.' : 'At start the kit found:',
+      message: '',
+      details: [...s.notices],
     });
   return out;
 }

@@ -10,12 +10,7 @@
  */
 import type { KitWarning } from '../../../shared/types.js';
 
-export interface Condition {
-  key: string;
-  level: KitWarning['level'];
-  title: string;
-  message: string;
-}
+export type Condition = Pick<KitWarning, 'key' | 'level' | 'title' | 'message' | 'details' | 'sticky'>;
 
 interface Episode extends KitWarning {
   absentSince?: number;
@@ -44,9 +39,7 @@ export class WarningBoard {
       present.add(c.key);
       const open = this.#episodes.get(c.key);
       if (open) {
-        open.level = c.level;
-        open.title = c.title;
-        open.message = c.message;
+        Object.assign(open, c);
         delete open.absentSince;
         continue;
       }

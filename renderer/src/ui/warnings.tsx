@@ -1,11 +1,14 @@
 /**
- * The console's one banner area: the warnings that hold right now (disk
- * filling, battery low, the store unable to save, an upstream failing), one
- * banner per episode, worst first. Dismissing hides that episode in this tab;
- * the same condition coming back later is a new episode and shows again.
+ * The console's one banner area, on every screen: the warnings that hold
+ * right now (the kit unable to save, what the store recovered at start, disk
+ * filling, battery low, an upstream failing), one banner per episode, worst
+ * first. Dismissing hides that episode in this tab (across reloads); the same
+ * condition coming back later is a new episode and shows again. "Cannot save"
+ * cannot be dismissed: it goes when a write lands again.
  */
 import { useState } from 'react';
 import type { KitWarning } from '../../../shared/types';
+import { fmtRelative } from '../lib/format';
 
 const KEY = 'kit-dismissed-warnings';
 
@@ -19,7 +22,7 @@ function dismissed(): string[] {
 
 export function WarningBanners({ warnings }: { warnings: KitWarning[] }) {
   const [hidden, setHidden] = useState(dismissed);
-  const shown = warnings.filter((w) => !hidden.includes(w.id));
+  const shown = warnings.filter((w) => w.sticky || !hidden.includes(w.id));
   if (shown.length === 0) return null;
   const hide = (id: string) => {
     // Only ids still active are kept: the list never grows past the open episodes.
@@ -30,14 +33,32 @@ export function WarningBanners({ warnings }: { warnings: KitWarning[] }) {
   return (
     <section className="warnings" aria-label="Warnings">
       {shown.map((w) => (
-        <div key={w.id} className={`banner ${w.level === 'red' ? 'error' : 'warn'}`} role="alert">
+        <div
+          key={w.id}
+          className={`banner ${w.level === 'red' ? 'error' : 'warn'}`}
+          role={w.level === 'red' ? 'alert' : 'status'}
+        >
           <div className="banner-text">
             <strong>{w.title}</strong>
-            <span>{w.message}</span>
+            {(w.message || w.sticky) && (
+              <span>
+                {w.message}
+                {w.sticky ? ` First failed ${fmtRelative(w.since)}.` : ''}
+              </span>
+            )}
+            {w.details && (
+              <ul>
+                {w.details.map((d) => (
+                  <li key={d}>{d}</li>
+                ))}
+              </ul>
+            )}
           </div>
-          <button type="button" className="small ghost" onClick={() => hide(w.id)} aria-label={`Dismiss: ${w.title}`}>
-            Dismiss
-          </button>
+          {!w.sticky && (
+            <button type="button" className="small ghost" onClick={() => hide(w.id)} aria-label={`Dismiss: ${w.title}`}>
+              Dismiss
+            </button>
+          )}
         </div>
       ))}
     </section>

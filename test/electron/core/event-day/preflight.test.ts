@@ -250,8 +250,9 @@ describe('kit.info preflight', () => {
       expect(full.map((w) => w.key)).toEqual(['disk-low', 'store-unavailable']);
       expect(full[1]).toMatchObject({
         level: 'red',
-        title: 'The kit cannot save',
-        message: /^The disk is full\. Registrations/,
+        title: 'The kit cannot save: the disk is full.',
+        message: /^Registrations, admin changes .* Free some space/,
+        sticky: true,
       });
       expect(seen.map((w) => w.key)).toEqual(['disk-low', 'store-unavailable']);
       // Space again: the next write lands, and both warnings are gone.

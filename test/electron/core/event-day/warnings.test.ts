@@ -42,7 +42,7 @@ describe('WarningBoard', () => {
 });
 
 describe('store conditions', () => {
-  it('a failing store is one red warning with its cause; start-up notices are amber', async () => {
+  it('a failing store is one red warning that cannot be dismissed; what start-up recovered is one amber notice', async () => {
     const { storeConditions } = await import('../../../../electron/core/event-day/store-conditions.js');
     expect(storeConditions({ state: 'ok', message: '', since: '' })).toEqual([]);
     expect(
@@ -51,9 +51,16 @@ describe('store conditions', () => {
         message: 'The kit cannot save: the disk is full.',
         since: '',
         cause: 'disk-full',
+        action: 'Free some space on the disk.',
       }),
     ).toMatchObject([
-      { key: 'store-unavailable', level: 'red', title: 'The kit cannot save', message: /^The disk is full\. / },
+      {
+        key: 'store-unavailable',
+        level: 'red',
+        title: 'The kit cannot save: the disk is full.',
+        message: /keep working\. Free some space on the disk\.$/,
+        sticky: true,
+      },
     ]);
     expect(
       storeConditions({
@@ -63,9 +70,14 @@ describe('store conditions', () => {
         recoveredFrom: { snapshot: 'snapshots/store-0940.json', problem: 'not JSON', at: '2026-06-01T09:41:00.000Z' },
         notices: ['Started from the snapshot of 09:40.', 'Enter the Azure key again.'],
       }),
-    ).toMatchObject([
-      { key: 'store-notice:0', level: 'amber', title: 'The store was recovered at start' },
-      { key: 'store-notice:1', level: 'amber', title: 'Found at start', message: 'Enter the Azure key again.' },
+    ).toEqual([
+      {
+        key: 'store-notices',
+        level: 'amber',
+        title: 'The kit recovered its store at start.',
+        message: '',
+        details: ['Started from the snapshot of 09:40.', 'Enter the Azure key again.'],
+      },
     ]);
   });
 });
