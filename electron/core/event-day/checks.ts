@@ -74,14 +74,16 @@ export function diskCheck(disk: DiskFacts | null): PreflightCheck {
       action: 'Check that the data folder is on a disk with room to spare.',
     };
   const need = Math.max(disk.neededBytes, disk.nextHourBytes);
-  const summary = `${fmtBytes(disk.freeBytes)} free; the store needs about ${fmtBytes(need)} for ${disk.plannedAttendees} attendees.`;
-  if (disk.freeBytes < need)
+  const summary = `${fmtBytes(disk.freeBytes)} free; the store needs about ${fmtBytes(disk.neededBytes)} for ${disk.plannedAttendees} attendees.`;
+  const action =
+    'Free space now (screen recordings, downloads, the trash), or start the kit with --data-dir on a larger disk.';
+  if (disk.freeBytes < disk.neededBytes) return { ...base, level: 'red', summary, action };
+  if (disk.freeBytes < disk.nextHourBytes)
     return {
       ...base,
       level: 'red',
-      summary,
-      action:
-        'Free space now (screen recordings, downloads, the trash), or start the kit with --data-dir on a larger disk.',
+      summary: `${fmtBytes(disk.freeBytes)} free: less than the next hour needs with room for the system (${fmtBytes(disk.nextHourBytes)}).`,
+      action,
     };
   if (disk.freeBytes < need + 1e9)
     return {

@@ -59,9 +59,13 @@ describe('pre-flight checks', () => {
   });
 
   it('disk: red below what the store needs, amber within a gigabyte of it', () => {
+    expect(diskCheck(disk(20e6))).toMatchObject({
+      level: 'red',
+      summary: '20.0 MB free; the store needs about 30.0 MB for 500 attendees.',
+    });
     expect(diskCheck(disk(50e6))).toMatchObject({
       level: 'red',
-      summary: '50.0 MB free; the store needs about 70.0 MB for 500 attendees.',
+      summary: '50.0 MB free: less than the next hour needs with room for the system (70.0 MB).',
     });
     expect(diskCheck(disk(500e6)).level).toBe('amber');
     expect(diskCheck(disk(40e9)).level).toBe('green');
