@@ -24,8 +24,8 @@ import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from 
 import { Visitors } from './lan/visitors.js';
 import { LanAddressBook } from './net/address-book.js';
 import { startPlayground } from './playground/server.js';
-import { Ownership } from './proxy/ownership.js';
-import { createProxy } from './proxy/proxy.js';
+import { Ownership } from './proxy/objects/ownership.js';
+import { createProxy } from './proxy/pipeline/receive.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
 import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { KitError, sendError } from '../errors.js';
-import { readBody } from '../proxy/call.js';
+import { readBody } from '../http/read-body.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import { dispatchAdmin } from './dispatch.js';
 import type { Handlers } from './service.js';

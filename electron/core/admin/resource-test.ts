@@ -5,8 +5,8 @@
  */
 import type { Dispatcher } from 'undici';
 import type { Resource, ResourceTestResult } from '../../../shared/types.js';
-import { upstreamName } from '../proxy/deployments.js';
-import { chatDialect, DEFAULT_AZURE_API_VERSION } from '../proxy/dialect.js';
+import { chatDialect, DEFAULT_AZURE_API_VERSION } from '../proxy/metering/output-token-dialect.js';
+import { upstreamName } from '../proxy/pipeline/deployments.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
 
 function probe(r: Resource): { path: string; method: Dispatcher.HttpMethod; body?: string } {

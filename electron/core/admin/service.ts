@@ -6,8 +6,8 @@
 import type { MethodName, Output, ParsedInput } from '../../../shared/contract.js';
 import { clearableEventFields } from '../../../shared/schemas.js';
 import type { KitEvent, KitInfo, Resource } from '../../../shared/types.js';
+import { dayIn } from '../../../shared/zoned-time.js';
 import { newEventCode, newId } from '../auth/keys.js';
-import { dayIn } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import { CARDS_PER_SHEET, keyCardsHtml } from '../lan/key-cards.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';

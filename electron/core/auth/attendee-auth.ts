@@ -11,8 +11,8 @@ import { KitError } from '../errors.js';
 import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { StoreDriver } from '../store/store-driver.js';
+import { assertEventOpen } from './event-window.js';
 import { hashKey, sameHash } from './keys.js';
-import { assertEventOpen } from './time-window.js';
 
 export interface Caller {
   attendee: Readonly<StoredAttendee>;

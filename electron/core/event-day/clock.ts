@@ -6,7 +6,7 @@
  * even built, and a zone whose offset differs from an event's at its time.
  */
 import type { ClockFacts, KitEvent } from '../../../shared/types.js';
-import { offsetAt } from '../auth/time-window.js';
+import { zoneOffsetMs } from '../../../shared/zoned-time.js';
 
 /** A clock earlier than this is wrong: the kit did not exist yet. */
 export const EARLIEST_PLAUSIBLE = Date.UTC(2025, 0, 1);
@@ -20,7 +20,7 @@ export function clockFacts(
   now: number,
   timeZone = machineTimeZone(),
 ): ClockFacts {
-  const minutes = (t: number, tz: string) => Math.round(offsetAt(t, tz) / 60_000);
+  const minutes = (t: number, tz: string) => Math.round(zoneOffsetMs(t, tz) / 60_000);
   return {
     now: new Date(now).toISOString(),
     timeZone,

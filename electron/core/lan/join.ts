@@ -1,14 +1,13 @@
 /**
  * The HTTP side of `POST /join/<code>`: the registration body (JSON or a
  * plain form post), the device token that makes registration idempotent per
- * browser (an HttpOnly cookie; see `registration/register.ts` for the rules),
- * and JSON answers.
+ * browser (an HttpOnly cookie; see `registration/register.ts` for the rules).
  */
 
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { KitError } from '../errors.js';
-import { readBody } from '../proxy/call.js';
+import { readBody } from '../http/read-body.js';
 
 export const DEVICE_COOKIE = 'kit_device';
 
@@ -40,14 +39,4 @@ export async function readRegistration(req: IncomingMessage): Promise<{ name?: u
     // fall through
   }
   throw new KitError('invalid_json', 'The registration body must be a JSON object like {"name":"Ada"}.');
-}
-
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-  });
-  res.end(text);
 }

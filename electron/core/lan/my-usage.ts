@@ -9,9 +9,9 @@
  * key and revocation but not the event window.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { dayIn, nextMidnight } from '../../../shared/zoned-time.js';
 import { presentedKey } from '../auth/attendee-auth.js';
 import { hashKey, sameHash } from '../auth/keys.js';
-import { dayIn, nextMidnight } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoreDriver } from '../store/store-driver.js';

@@ -9,11 +9,12 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { KitError, sendError } from '../errors.js';
-import type { ProxyHandler } from '../proxy/proxy.js';
+import { sendJson } from '../http/send-json.js';
+import type { ProxyHandler } from '../proxy/pipeline/receive.js';
 import { eventDeployments, register, visibleEvent } from '../registration/register.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { UsageLedger } from '../usage/ledger.js';
-import { deviceCookie, deviceTokenOf, newDeviceToken, readRegistration, sendJson } from './join.js';
+import { deviceCookie, deviceTokenOf, newDeviceToken, readRegistration } from './join.js';
 import { joinPage, joinScriptHash } from './join-page.js';
 import { myUsage } from './my-usage.js';
 import { qrSvg } from './qr.js';

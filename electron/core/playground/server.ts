@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readBody } from '../proxy/call.js';
+import { readBody } from '../http/read-body.js';
 import type { ChatRequest } from './model.js';
 
 type Model = typeof import('./model.js');

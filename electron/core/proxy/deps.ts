@@ -5,7 +5,7 @@
 import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
-import type { Ownership } from './ownership.js';
+import type { Ownership } from './objects/ownership.js';
 import type { Upstream } from './upstream/upstream.js';
 
 export interface ProxyDeps {

@@ -1,6 +1,6 @@
 /** A row of the proxy's route table: method(s), path below `/api/v1`, handler. */
 import type { HTTPMethod } from 'find-my-way';
-import type { ProxyCall } from './call.js';
+import type { ProxyCall } from './pipeline/call.js';
 
 export interface ProxyRoute {
   method: HTTPMethod | HTTPMethod[];

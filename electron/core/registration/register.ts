@@ -14,8 +14,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { KitEvent } from '../../../shared/types.js';
+import { describeInstant } from '../../../shared/zoned-time.js';
 import { hashKey, keyHint, newApiKey, newId } from '../auth/keys.js';
-import { describeInstant } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import type { StoreDriver } from '../store/store-driver.js';
 

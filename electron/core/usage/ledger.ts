@@ -9,7 +9,7 @@
  * counted is lost while the kit runs.
  */
 import type { UsageRow } from '../../../shared/types.js';
-import { dayIn, nextMidnight } from '../auth/time-window.js';
+import { dayIn, nextMidnight } from '../../../shared/zoned-time.js';
 import type { OwnedObject, UsageCounter } from '../store/schema.js';
 import type { StoreDriver, UsageDelta } from '../store/store-driver.js';
 

@@ -6,8 +6,8 @@
 import { useMemo, useState } from 'react';
 import type { EventView, ResourceView } from '../../../shared/contract';
 import { eventCreateSchema, eventUpdateSchema } from '../../../shared/schemas';
+import { allTimeZones, fromZonedInput, localTimeZone, offsetLabel, toZonedInput } from '../../../shared/zoned-time';
 import { kit } from '../client';
-import { allTimeZones, fromZonedInput, localTimeZone, offsetLabel, toZonedInput } from '../lib/zoned-time';
 import { Dialog } from '../ui/dialog';
 import { Check, Field, type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
 import { Banner } from '../ui/states';

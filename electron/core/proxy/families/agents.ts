@@ -4,18 +4,17 @@
  * threads with messages, runs and run steps, create-and-run, files, vector
  * stores) and new agents as `@azure/ai-projects` 2.x sends them
  * (`/agents/{name}` with versions). Every object is the creator's alone (see
- * `objects.ts`); new agents are named, and a name belongs to whoever created
+ * `objects/object-calls.ts`); new agents are named, and a name belongs to whoever created
  * it first.
  */
 import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
-import type { ProxyCall } from '../call.js';
-import type { ObjectType } from '../ownership.js';
-
+import { collectionRoutes } from '../objects/collections.js';
+import { createObject, homeResources, objectCall, optionalJson, type Target } from '../objects/object-calls.js';
+import { listObjects } from '../objects/object-lists.js';
+import type { ObjectType } from '../objects/ownership.js';
+import type { ProxyCall } from '../pipeline/call.js';
 import type { ProxyRoute } from '../route.js';
-import { collectionRoutes } from './collections.js';
-import { listObjects } from './object-lists.js';
-import { createObject, homeResources, objectCall, optionalJson, type Target } from './objects.js';
 
 export const DEFAULT_AGENTS_API_VERSION = 'v1';
 

@@ -7,11 +7,12 @@
  * agents: assistants and threads are their creator's, and the ids a body
  * names must be the caller's.
  */
+
+import { collectionRoutes } from '../objects/collections.js';
+import { createObject } from '../objects/object-calls.js';
 import type { ProxyRoute } from '../route.js';
-import { collectionRoutes } from './collections.js';
-import { renamedFor } from './model-target.js';
-import { createObject } from './objects.js';
-import { datedObjectHome, datedTarget } from './openai-targets.js';
+import { renamedFor } from '../targets/model-target.js';
+import { datedObjectHome, datedTarget } from '../targets/openai-targets.js';
 
 export const azureAssistantsRoutes: ProxyRoute[] = [
   // An assistant names its deployment in `model`: it goes where that deployment is, by its upstream name.

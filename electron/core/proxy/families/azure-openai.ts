@@ -7,10 +7,10 @@
  * back.
  */
 import type { Resource } from '../../../../shared/types.js';
-import type { Json, ProxyCall } from '../call.js';
-import { openAiKinds, resolveDeployment, upstreamName } from '../deployments.js';
-import { DEFAULT_AZURE_API_VERSION } from '../dialect.js';
-import { forward, type UpstreamRequest } from '../forward.js';
+import { DEFAULT_AZURE_API_VERSION } from '../metering/output-token-dialect.js';
+import type { Json, ProxyCall } from '../pipeline/call.js';
+import { openAiKinds, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { forward, type UpstreamRequest } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
 
 export { DEFAULT_AZURE_API_VERSION };

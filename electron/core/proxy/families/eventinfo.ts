@@ -4,8 +4,8 @@
  * (snake_case, capabilities grouped by kind), plus the kit's own fields.
  */
 import type { ResourceKind } from '../../../../shared/types.js';
-import { sendJson } from '../../lan/join.js';
-import type { ProxyCall } from '../call.js';
+import { sendJson } from '../../http/send-json.js';
+import type { ProxyCall } from '../pipeline/call.js';
 import type { ProxyRoute } from '../route.js';
 
 /** The Azure AI Proxy's capability names for each kind of resource. */

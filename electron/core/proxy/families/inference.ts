@@ -4,11 +4,11 @@
  * `/info`, the query) names, also under `/models/...`, the Foundry endpoint
  * shape that `ModelClient(endpoint + "/models")` sends.
  */
-import type { ProxyCall } from '../call.js';
-import { eventResources, resolveDeployment, upstreamName } from '../deployments.js';
-import { forward } from '../forward.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { eventResources, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-import { DEFAULT_INFERENCE_API_VERSION, modelKinds, modelTarget } from './model-target.js';
+import { DEFAULT_INFERENCE_API_VERSION, modelKinds, modelTarget } from '../targets/model-target.js';
 
 function byModel(operation: string) {
   return async (call: ProxyCall): Promise<void> => {

@@ -10,9 +10,10 @@
  */
 import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
-import type { ProxyCall } from '../call.js';
-import { resolveDeployment } from '../deployments.js';
-import { forward, type ResponseHook } from '../forward.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { resolveDeployment } from '../pipeline/deployments.js';
+import { forward } from '../pipeline/forward.js';
+import type { ResponseHook } from '../pipeline/relay.js';
 import type { ProxyRoute } from '../route.js';
 
 /** The sub-path below `/mcp/{server}`, each segment checked and re-encoded. */

@@ -10,11 +10,11 @@
  * MCP servers and agent projects are not models.
  */
 import type { Resource } from '../../../../shared/types.js';
-import { sendJson } from '../../lan/join.js';
-import type { ProxyCall } from '../call.js';
-import { eventResources, resolveDeployment } from '../deployments.js';
+import { sendJson } from '../../http/send-json.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
 import type { ProxyRoute } from '../route.js';
-import { modelKinds } from './model-target.js';
+import { modelKinds } from '../targets/model-target.js';
 
 interface ModelObject {
   id: string;

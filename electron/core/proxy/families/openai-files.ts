@@ -4,13 +4,14 @@
  * (`/openai/files`, `/openai/vector_stores`, what `AzureOpenAI` sends).
  * Uploads stream through as multipart; downloads (`/files/{id}/content`)
  * stream back unchanged. Every file and vector store is its creator's (see
- * `objects.ts`): a vector store's files, file batches and searches are
+ * `objects/object-calls.ts`): a vector store's files, file batches and searches are
  * sub-paths of a store the caller owns, and the file ids a body names
  * (`file_ids`, `file_id`, a batch's `files`) must be the caller's too.
  */
+
+import { collectionRoutes } from '../objects/collections.js';
 import type { ProxyRoute } from '../route.js';
-import { collectionRoutes } from './collections.js';
-import { datedObjectHome, datedTarget, V1, v1ObjectHome, v1Target } from './openai-targets.js';
+import { datedObjectHome, datedTarget, V1, v1ObjectHome, v1Target } from '../targets/openai-targets.js';
 
 export const openAiFileRoutes: ProxyRoute[] = [
   ...collectionRoutes(`${V1}/files`, 'file', { home: v1ObjectHome, target: v1Target, upload: true }),

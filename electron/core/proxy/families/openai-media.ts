@@ -4,19 +4,19 @@
  * `/images/generations`, `/audio/speech`) by the body's `model`, multipart
  * uploads (`/audio/transcriptions`, `/audio/translations`, `/images/edits`)
  * by the form's `model` field, found as the upload streams in (see
- * `multipart-field.ts`) and renamed to what upstream knows the deployment
+ * `http/multipart-field.ts`) and renamed to what upstream knows the deployment
  * by. Also `/openai/images/edits`, where `AzureOpenAI` sends an image edit
  * when the client was made without a `deployment` (the form names the
  * model, not the path): it reaches the deployment's own path upstream.
  */
 import type { Resource } from '../../../../shared/types.js';
-import type { ProxyCall } from '../call.js';
-import { openAiKinds, resolveDeployment, upstreamName } from '../deployments.js';
-import { forward } from '../forward.js';
-import { readFormField } from '../multipart-field.js';
+import { readFormField } from '../../http/multipart-field.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { openAiKinds, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
+import { V1 } from '../targets/openai-targets.js';
 import { withApiVersion } from './azure-openai.js';
-import { V1 } from './openai-targets.js';
 import { byModelV1 } from './openai-v1.js';
 
 type Surface = 'v1' | 'dated';

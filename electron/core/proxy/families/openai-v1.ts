@@ -8,14 +8,14 @@
  * completions, images and audio (`openai-media.ts`).
  */
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
-import type { ProxyCall } from '../call.js';
-import { eventResources, resolveDeployment } from '../deployments.js';
-import { forward } from '../forward.js';
+import { collectionRoutes } from '../objects/collections.js';
+import { homeResources } from '../objects/object-calls.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
+import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-import { collectionRoutes } from './collections.js';
-import { modelKinds, modelTarget } from './model-target.js';
-import { homeResources } from './objects.js';
-import { V1, v1Target } from './openai-targets.js';
+import { modelKinds, modelTarget } from '../targets/model-target.js';
+import { V1, v1Target } from '../targets/openai-targets.js';
 
 export { v1Target };
 

@@ -9,13 +9,13 @@
  * that made it, and only for the attendee who made it.
  */
 import type { Resource } from '../../../../shared/types.js';
-import type { Json, ProxyCall } from '../call.js';
-import { eventResources, resolveDeployment } from '../deployments.js';
-import type { ObjectType } from '../ownership.js';
+import { createObject, noResource, objectCall, type Target } from '../objects/object-calls.js';
+import type { ObjectType } from '../objects/ownership.js';
+import type { Json, ProxyCall } from '../pipeline/call.js';
+import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
 import type { ProxyRoute } from '../route.js';
-import { modelKinds, renamedFor } from './model-target.js';
-import { createObject, noResource, objectCall, type Target } from './objects.js';
-import { datedTarget, V1, v1Target } from './openai-targets.js';
+import { modelKinds, renamedFor } from '../targets/model-target.js';
+import { datedTarget, V1, v1Target } from '../targets/openai-targets.js';
 
 /** The model the body names, else the agent's Foundry project. */
 function responseHome(call: ProxyCall, body: Json | undefined): Resource[] {

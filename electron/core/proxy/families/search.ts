@@ -8,9 +8,9 @@
  * The index must be one of the event's search resources.
  */
 import { KitError } from '../../errors.js';
-import type { ProxyCall } from '../call.js';
-import { resolveDeployment, upstreamName } from '../deployments.js';
-import { type ForwardPlan, forward } from '../forward.js';
+import type { ProxyCall } from '../pipeline/call.js';
+import { resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { type ForwardPlan, forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
 
 export const DEFAULT_SEARCH_API_VERSION = '2024-07-01';

@@ -4,7 +4,7 @@
  * today" reads the counters with the attendee's own key.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { dayIn } from '../../../../electron/core/auth/time-window.js';
+import { dayIn } from '../../../../shared/zoned-time.js';
 import { eventInput, hour, startKit, type TestKit } from '../../../support/kit.js';
 
 let kit: TestKit;

@@ -1,0 +1,144 @@
+/**
+ * Sends a proxied request upstream and streams the answer back: the one path
+ * every API family goes through. In order: `prepare` (the event's output cap
+ * and stream usage, checked once), `admit` (the daily cap and token budget,
+ * for a metered call: a POST to a model, search or agent service), then the
+ * resources behind the deployment name in balanced order, each sent a body
+ * `fitBody` made for it, failing over on connect errors, timeouts, 429 and
+ * 5xx while nothing has reached the client yet and resting a throttled
+ * resource until the deadline it asked for; `relay` streams the answer and
+ * `settle` books what it cost. The attendee's key never leaves; the
+ * resource's credential is added. A client that goes away aborts upstream.
+ */
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Resource } from '../../../../shared/types.js';
+import { KitError, toKitError } from '../../errors.js';
+import type { CappedOperation } from '../metering/limits.js';
+import { mayCarryObjectUsage } from '../objects/object-usage.js';
+import { retryDeadline } from '../upstream/health.js';
+import { admit } from './admit.js';
+import { rankCandidates } from './balance.js';
+import type { ProxyCall } from './call.js';
+import { fitBody, prepare } from './prepare.js';
+import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
+import { settle } from './settle.js';
+import { splitUrl, type UpstreamRequest, upstreamHeaders } from './upstream-request.js';
+
+export type { UpstreamRequest };
+
+export interface ForwardPlan {
+  /** The name the attendee asked for, for the traffic record and the usage count. */
+  deployment: string;
+  /** Resources that can serve it; `forward` picks the order. */
+  candidates: Resource[];
+  build(resource: Resource): UpstreamRequest;
+  /**
+   * Counts toward the daily cap and usage. Default: a POST, unless every
+   * candidate is an MCP server (DESIGN: POSTs count; GETs, DELETEs, MCP do not).
+   */
+  metered?: boolean;
+  /**
+   * What the call does, for the event's cap (applied in the field the
+   * operation and each upstream take when the request sets none) and stream
+   * usage. Default: read from the route's path (see `operationOf`); `false`
+   * turns both off.
+   */
+  operation?: CappedOperation | false;
+  /** The operation takes `stream_options.include_usage`: ask for usage on streams. Default: chat and completions. */
+  streamOptions?: boolean;
+  /**
+   * Sees the upstream answer before the client does (ownership: record the
+   * created object durably, filter a list, note ids arriving in a stream).
+   * Called only for the answer that is relayed, never for one failed over.
+   */
+  respond?(resource: Resource, status: number, headers: Dispatcher.ResponseData['headers']): ResponseHook | undefined;
+}
+
+const retryableStatus = (s: number) => s === 429 || s >= 500;
+
+export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void> {
+  call.record.deployment = plan.deployment;
+  if (plan.candidates.length === 0) {
+    throw new KitError('deployment_not_found', `No enabled resource serves "${plan.deployment}".`);
+  }
+  const prepared = await prepare(call, plan);
+  const { metered } = prepared;
+  const { upstream, now } = call.deps;
+  const admitted = metered ? admit(call, plan.deployment) : undefined;
+  const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
+  const attempts = Math.min(order.length, upstream.maxAttempts);
+
+  let dispatched = false;
+  let outcome: RelayOutcome | undefined;
+  let failure: KitError | undefined;
+  try {
+    for (let i = 0; i < attempts; i++) {
+      const resource = order[i] as Resource;
+      call.record.resourceId = resource.id;
+      const stripUsage = fitBody(call, prepared, resource);
+      const req = plan.build(resource);
+      let headers: Record<string, string>;
+      try {
+        const credential = upstream.credentialHeaders(resource);
+        headers = upstreamHeaders(call.req.headers, credential instanceof Promise ? await credential : credential);
+        if (req.headers) Object.assign(headers, req.headers);
+      } catch (e) {
+        failure = toKitError(e);
+        upstream.health.failed(resource.id, failure.message, now());
+        continue;
+      }
+      const body = req.body === undefined ? await call.body() : req.body;
+      const replayable = !(body instanceof Readable);
+      const last = i === attempts - 1 || !replayable;
+      const url = splitUrl(req.url);
+      dispatched = true;
+      let response: Dispatcher.ResponseData;
+      try {
+        response = await upstream.dispatcher.request({
+          origin: url.origin,
+          path: url.path,
+          method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
+          headers,
+          body,
+          signal: call.signal.asAbortSignal,
+          ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
+        });
+      } catch (e) {
+        if (call.signal.aborted) return;
+        failure = upstreamFailure(e, resource);
+        const code = (e as { code?: string }).code;
+        upstream.health.failed(resource.id, `${failure.code}${code ? ` (${code})` : ''}`, now());
+        if (last) break;
+        continue;
+      }
+      const status = response.statusCode;
+      if (status === 429) {
+        const until = retryDeadline(response.headers, now()) ?? now() + upstream.throttleMs;
+        upstream.health.throttled(resource.id, until, `HTTP 429 throttled by upstream`, now());
+      } else if (status >= 500) {
+        upstream.health.failed(resource.id, `HTTP ${status} from upstream`, now());
+      } else {
+        upstream.health.succeeded(resource.id);
+      }
+      if (retryableStatus(status) && !last) {
+        // Nothing reached the client yet: drop this answer and try the next resource.
+        await response.body.dump().catch(() => undefined);
+        continue;
+      }
+      call.record.ttfbMs = now() - call.started;
+      outcome = await relay(call, response, {
+        stripUsage,
+        hook: plan.respond?.(resource, response.statusCode, response.headers),
+        ownedUsage: mayCarryObjectUsage(call.path),
+      });
+      if (outcome.brokenCode) {
+        upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
+      }
+      return;
+    }
+    throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
+  } finally {
+    await settle(call, plan.deployment, admitted?.slot, dispatched, outcome);
+  }
+}

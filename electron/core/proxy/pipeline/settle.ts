@@ -1,0 +1,49 @@
+/**
+ * The last step of a call: books what it cost. A metered call that was never
+ * sent is taken back from the day's count; an upstream error is counted as
+ * one; tokens come from upstream's usage, else from the tokenizer, and a run
+ * or response whose usage shows on a later poll is counted once, at the first
+ * sighting. An unmetered call (a poll) still books usage it carried.
+ */
+import type { UsageSlot } from '../../usage/ledger.js';
+import { estimateUsage } from '../metering/token-estimate.js';
+import { countPolledUsage, firstSighting, recordTokens } from '../objects/object-usage.js';
+import type { ProxyCall } from './call.js';
+import type { RelayOutcome } from './relay.js';
+
+/** Books the outcome: a metered call never sent is taken back, tokens and errors are added; an unmetered one books only usage it carried. */
+export async function settle(
+  call: ProxyCall,
+  deployment: string,
+  slot: UsageSlot | undefined,
+  dispatched: boolean,
+  outcome: RelayOutcome | undefined,
+): Promise<void> {
+  if (!slot) {
+    if (outcome) countPolledUsage(call, deployment, outcome.read);
+    return;
+  }
+  const { ledger } = call.deps;
+  if (!dispatched) {
+    ledger.uncountRequest(slot);
+    return;
+  }
+  const status = call.res.headersSent ? call.res.statusCode : 0;
+  const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
+  if (failed && !outcome?.clientGone && !call.signal.aborted) ledger.countError(slot);
+  if (!outcome || status >= 400) return;
+  let usage = outcome.read.usage;
+  // No usage from upstream: count what the tokenizer can see (a reply, or the input of an embedding).
+  if (!usage && (outcome.read.completionText || /\/embeddings$/.test(call.path))) {
+    try {
+      const estimate = estimateUsage(call.parsedJson, outcome.read.completionText);
+      usage = estimate instanceof Promise ? await estimate : estimate;
+    } catch {
+      usage = undefined;
+    }
+  }
+  // A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only.
+  if (!usage || !firstSighting(call, outcome.read.owner)) return;
+  recordTokens(call, usage);
+  ledger.countTokens(slot, usage);
+}
