@@ -1,8 +1,9 @@
 /**
  * The store's state in the console, on every screen: a red banner while the
  * kit cannot save (with the cause and what to do), gone once a write lands
- * again; and after a start that recovered a damaged store, a notice saying
- * from when, which the organizer can dismiss. Screenshots of both.
+ * again; after a start that recovered a damaged store, a notice saying from
+ * when, which the organizer can dismiss; after a lost secret key, the
+ * resources to re-enter, named in the notice and marked in the list.
  */
 import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -83,6 +84,35 @@ describe('the store banner', () => {
       await page.reload();
       await page.getByText('Saved before').waitFor();
       expect(await notice.count()).toBe(0);
+    } finally {
+      await ctx.close();
+      await kit.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('names the resources whose secret must be entered again after the secret key was lost', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'kit-banner-'));
+    let kit = await startConsoleKit({ dataDir });
+    await kit.call('resources.create', {
+      name: 'Sweden Central',
+      kind: 'azure-openai',
+      endpoint: 'https://sweden.openai.azure.com',
+      deployment: 'gpt-4o-mini',
+      auth: { type: 'api-key', key: 'upstream-key-that-was-sealed' },
+      enabled: true,
+    });
+    await kit.stop();
+    await rm(join(dataDir, 'secret.key'));
+    kit = await startConsoleKit({ dataDir, log: () => undefined });
+    const ctx = await desktopContext(browser);
+    try {
+      const page = await ctx.newPage();
+      await openConsole(page, kit, '/resources');
+      await page.getByRole('status').filter({ hasText: 'The upstream secrets of "Sweden Central"' }).waitFor();
+      const row = page.getByRole('row').filter({ hasText: 'Sweden Central' });
+      await row.getByText('Secret needed').waitFor();
+      await shot(page, '62-store-secret-needed');
     } finally {
       await ctx.close();
       await kit.stop();

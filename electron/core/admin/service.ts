@@ -13,6 +13,7 @@ import { CARDS_PER_SHEET, keyCardsHtml } from '../lan/key-cards.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
 import { issueKeys } from '../registration/issue.js';
 import type { StoredAttendee } from '../store/schema.js';
+import { secretUnreadable } from '../store/sealed-adapter.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
@@ -123,7 +124,16 @@ export function createAdminService(deps: AdminDeps): Handlers {
       return { ok: true as const };
     },
     'resources.test': async ({ id }) => {
-      const result = await testResource(deps.upstream, resourceOr404(id));
+      const resource = resourceOr404(id);
+      if (secretUnreadable(resource)) {
+        // Its stored secret did not open at start: testing would send the sealed text upstream.
+        return {
+          ok: false,
+          latencyMs: 0,
+          message: 'Its stored secret cannot be opened: Edit it and enter the secret again.',
+        };
+      }
+      const result = await testResource(deps.upstream, resource);
       // A failed test is news for the health column, but not a reason to pull the resource from rotation.
       deps.upstream.health.tested(id, result, now());
       return result;

@@ -15,6 +15,8 @@ import { ResourceForm } from './ResourceForm';
 
 function Health({ r }: { r: ResourceView }) {
   if (!r.enabled) return <Pill kind="warn">Disabled</Pill>;
+  // Its stored secret could not be opened at start (the secret key was lost): not used until entered again.
+  if (r.secretUnreadable) return <Pill kind="bad">Secret needed</Pill>;
   const h = r.health;
   if (!h || h.state === 'unknown') return <Pill>No calls yet</Pill>;
   if (h.state === 'healthy') return <Pill kind="ok">Healthy</Pill>;

@@ -83,8 +83,9 @@ export class Ownership {
   access(call: ProxyCall, type: ObjectType, id: string): Access {
     const o = this.get(type, id);
     if (o && o.attendeeId === call.caller.attendee.id) {
-      const resource = call.deps.store.resource(o.resourceId);
-      if (resource?.enabled) return { resource, shared: false };
+      // Enabled, and with a secret the kit can open (never send a sealed value upstream).
+      const resource = call.deps.store.resourcesOf({ resourceIds: [o.resourceId] })[0];
+      if (resource) return { resource, shared: false };
       throw new KitError('not_found', `The ${label(type)} "${id}" lives on a resource that is no longer available.`);
     }
     const shared = this.sharedOn(call, id);

@@ -54,6 +54,11 @@ describe('the data dir at start', () => {
       body: JSON.stringify({ messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(call.status).toBe(404);
+    // Nor does "Test connection".
+    expect(await kit.call('resources.test', { id: r.id })).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('enter the secret again'),
+    });
     // Other writes keep the sealed value as it was.
     await kit.call('events.update', { id: event.id, name: 'renamed' });
     expect(JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')).resources[0].auth.key).toBe(sealedBefore);
