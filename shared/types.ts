@@ -38,6 +38,16 @@ export type ResourceAuth =
   | { type: 'bearer'; token: string }
   | { type: 'none' };
 
+/**
+ * What the organizer pays for a resource's tokens, for the reports' estimated costs: per million
+ * input (prompt) and output (completion) tokens, in a currency of their choice (ISO 4217: EUR, USD…).
+ */
+export interface ResourcePricing {
+  inputPerMillion: number;
+  outputPerMillion: number;
+  currency: string;
+}
+
 export interface Resource {
   id: string;
   name: string;
@@ -58,7 +68,15 @@ export interface Resource {
   enabled: boolean;
   /** Upstream object ids every attendee may use and none may delete (a pre-built agent). */
   sharedObjects?: string[];
+  /** Token prices for estimated costs in the reports; absent: the resource's usage is not priced. */
+  pricing?: ResourcePricing;
   createdAt: string;
+}
+
+/** An event's spending limit for the estimated costs: shown as progress on the Overview, never enforced. */
+export interface CostBudget {
+  amount: number;
+  currency: string;
 }
 
 export interface KitEvent {
@@ -84,6 +102,13 @@ export interface KitEvent {
   allowedOrigins?: string[];
   resourceIds: string[];
   enabled: boolean;
+  /** Estimated-cost budget, in the currency of the event's resource prices. */
+  costBudget?: CostBudget;
+  /**
+   * Set when the organizer archived the event (after it ended): its keys are dead, its join page is gone,
+   * it leaves the default lists; its attendees, usage and reports stay.
+   */
+  archivedAt?: string;
   createdAt: string;
 }
 

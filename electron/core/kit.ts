@@ -154,7 +154,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     playgroundOrigin: playground.origin,
   });
   const feed = new TrafficFeed();
-  const ledger = new UsageLedger(store, opts.usageFlushMs);
+  const ledger = new UsageLedger(store, opts.usageFlushMs, now);
   const ownership = new Ownership(store, ledger);
   const proxy = createProxy({
     store,

@@ -18,26 +18,18 @@ import { Low } from 'lowdb';
 import type { KitEvent, Resource, StoreStatus } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
 import { StoreWriteError } from './atomic-json-file.js';
-import type { OwnedObject, StoreData, StoredAttendee, UsageCounter } from './schema.js';
+import { deepFreeze } from './deep-freeze.js';
+import { type OwnedObject, SCHEMA_VERSION, type StoreData, type StoredAttendee } from './schema.js';
 import type { SealedJsonFile } from './sealed-adapter.js';
-import { secretUnreadable } from './sealed-adapter.js';
-import type { JoinOutcome, JoinRequest, StoreDriver, UsageDelta } from './store-driver.js';
+import type { EventCopy, JoinOutcome, JoinRequest, StoreContents, StoreDriver, UsageDelta } from './store-driver.js';
 import type { StoreHealth } from './store-health.js';
+import { objectKey, StoreIndex } from './store-index.js';
+import { mergeUsage } from './usage-merge.js';
 import { storeUnavailable } from './write-failure.js';
 
-/** Freezes a record and what it holds, so a reader cannot change the cache in place. */
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
+export { deepFreeze };
 
 const frozenList = <T>(items: T[]): readonly T[] => Object.freeze(items);
-const objectKey = (type: string, id: string) => `${type}\u0000${id}`;
-const usageKey = (u: Pick<UsageCounter, 'attendeeId' | 'deployment' | 'day'>) =>
-  `${u.attendeeId}\u0000${u.deployment}\u0000${u.day}`;
 
 interface Waiter {
   resolve(): void;
@@ -49,6 +41,10 @@ export interface JsonStoreOptions {
   afterWrite?: () => void;
   /** Awaited by `close` after the last write (a snapshot in progress). */
   closing?: () => Promise<void>;
+  /** Keeps the store file as it is before `replaceAll` changes it; a rejection refuses the replace. */
+  beforeReplace?: () => Promise<void>;
+  /** Called once a `replaceAll` landed (a fresh snapshot of the new store). */
+  afterReplace?: () => Promise<void>;
 }
 
 export class JsonStore implements StoreDriver {
@@ -57,20 +53,15 @@ export class JsonStore implements StoreDriver {
   readonly #health: StoreHealth;
   readonly #afterWrite: (() => void) | undefined;
   readonly #closing: (() => Promise<void>) | undefined;
+  readonly #beforeReplace: (() => Promise<void>) | undefined;
+  readonly #afterReplace: (() => Promise<void>) | undefined;
   /** The last value that is on disk: what memory returns to when a write fails. */
   #durable: StoreData;
   #waiting: Waiter[] = [];
   #writing: Promise<void> | undefined;
   #closed = false;
 
-  #eventsById = new Map<string, KitEvent>();
-  #eventsByCode = new Map<string, KitEvent>();
-  #resourcesById = new Map<string, Resource>();
-  /** Resources whose secret could not be opened at start: never routed to (looked up per request). */
-  #locked = new Set<string>();
-  #attendeesById = new Map<string, StoredAttendee>();
-  #attendeesByKeyHash = new Map<string, StoredAttendee>();
-  #objects = new Map<string, OwnedObject>();
+  readonly #index = new StoreIndex();
 
   /** `data` is what was read (or an empty store) and is taken to be on disk already. */
   constructor(data: StoreData, file: SealedJsonFile, health: StoreHealth, opts: JsonStoreOptions = {}) {
@@ -79,9 +70,11 @@ export class JsonStore implements StoreDriver {
     this.#health = health;
     this.#afterWrite = opts.afterWrite;
     this.#closing = opts.closing;
+    this.#beforeReplace = opts.beforeReplace;
+    this.#afterReplace = opts.afterReplace;
     this.#db = new Low<StoreData>({ read: async () => frozen, write: (d) => this.#file.write(d) }, frozen);
     this.#durable = frozen;
-    this.#reindex();
+    this.#index.all(this.#db.data);
   }
 
   // --- reads -----------------------------------------------------------------------------------------
@@ -106,19 +99,19 @@ export class JsonStore implements StoreDriver {
     return this.#db.data;
   }
   event(id: string) {
-    return this.#eventsById.get(id);
+    return this.#index.eventsById.get(id);
   }
   eventByCode(code: string) {
-    return this.#eventsByCode.get(code.toLowerCase());
+    return this.#index.eventsByCode.get(code.toLowerCase());
   }
   resource(id: string) {
-    return this.#resourcesById.get(id);
+    return this.#index.resourcesById.get(id);
   }
   attendee(id: string) {
-    return this.#attendeesById.get(id);
+    return this.#index.attendeesById.get(id);
   }
   attendeeByKeyHash(hash: string) {
-    return this.#attendeesByKeyHash.get(hash);
+    return this.#index.attendeesByKeyHash.get(hash);
   }
   attendeesOf(eventId: string) {
     return this.#db.data.attendees.filter((a) => a.eventId === eventId);
@@ -126,13 +119,13 @@ export class JsonStore implements StoreDriver {
   resourcesOf(event: Pick<KitEvent, 'resourceIds'>) {
     const out: Resource[] = [];
     for (const id of event.resourceIds) {
-      const r = this.#resourcesById.get(id);
-      if (r?.enabled && !this.#locked.has(id)) out.push(r);
+      const r = this.#index.resourcesById.get(id);
+      if (r?.enabled && !this.#index.locked.has(id)) out.push(r);
     }
     return out;
   }
   ownedObject(type: string, id: string) {
-    return this.#objects.get(objectKey(type, id));
+    return this.#index.objects.get(objectKey(type, id));
   }
   status(): StoreStatus {
     return this.#health.status();
@@ -206,7 +199,7 @@ export class JsonStore implements StoreDriver {
       await this.#commit({ ...d, attendees: frozenList(d.attendees.map((a) => (a === mine ? renewed : a))) });
       return { outcome: 'renewed', attendee: renewed };
     }
-    const same = this.#attendeesByKeyHash.get(attendee.keyHash);
+    const same = this.#index.attendeesByKeyHash.get(attendee.keyHash);
     if (same) return { outcome: 'existing', attendee: same };
     if (capacity !== undefined && capacity > 0) {
       let seats = 0;
@@ -226,7 +219,7 @@ export class JsonStore implements StoreDriver {
 
   async setRevoked(attendeeId: string, revoked: boolean) {
     const d = this.#db.data;
-    const old = this.#attendeesById.get(attendeeId);
+    const old = this.#index.attendeesById.get(attendeeId);
     if (!old) return undefined;
     if (old.revoked === revoked) return old;
     const next = deepFreeze({ ...old, revoked });
@@ -239,7 +232,7 @@ export class JsonStore implements StoreDriver {
     const seen = new Set<string>();
     for (const o of objects) {
       const k = objectKey(o.type, o.id);
-      if (this.#objects.has(k) || seen.has(k)) continue;
+      if (this.#index.objects.has(k) || seen.has(k)) continue;
       seen.add(k);
       fresh.push(deepFreeze({ ...o }));
     }
@@ -259,37 +252,67 @@ export class JsonStore implements StoreDriver {
     const d = this.#db.data;
     let objects = d.objects;
     for (const mark of marks) {
-      if (!this.#eventsById.has(mark.eventId)) continue;
+      if (!this.#index.eventsById.has(mark.eventId)) continue;
       const rec = deepFreeze({ ...mark, usageBooked: true });
-      const old = this.#objects.get(objectKey(mark.type, mark.id));
+      const old = this.#index.objects.get(objectKey(mark.type, mark.id));
       objects = old ? objects.map((o) => (o === old ? rec : o)) : [...objects, rec];
     }
-    const rows = new Map(d.usage.map((u) => [usageKey(u), u]));
-    let changed = false;
-    for (const delta of deltas) {
-      if (!this.#eventsById.has(delta.eventId)) continue;
-      const k = usageKey(delta);
-      const old = rows.get(k);
-      const add = (f: 'requests' | 'promptTokens' | 'completionTokens' | 'totalTokens' | 'errors') =>
-        Math.max(0, (old?.[f] ?? 0) + delta[f]);
-      rows.set(
-        k,
-        deepFreeze({
-          eventId: delta.eventId,
-          attendeeId: delta.attendeeId,
-          deployment: delta.deployment,
-          day: delta.day,
-          requests: add('requests'),
-          promptTokens: add('promptTokens'),
-          completionTokens: add('completionTokens'),
-          totalTokens: add('totalTokens'),
-          errors: add('errors'),
-        }),
-      );
-      changed = true;
+    const usage = mergeUsage(d.usage, deltas, (eventId) => this.#index.eventsById.has(eventId));
+    if (!usage && objects === d.objects) return Promise.resolve();
+    return this.#commit({ ...d, usage: usage ? frozenList(usage) : d.usage, objects: frozenList([...objects]) });
+  }
+
+  async setArchived(eventId: string, archivedAt: string | null): Promise<Readonly<KitEvent> | undefined> {
+    const old = this.#index.eventsById.get(eventId);
+    if (!old) return undefined;
+    if ((old.archivedAt ?? null) === archivedAt) return old;
+    const { archivedAt: _was, ...rest } = old;
+    const next = deepFreeze(archivedAt ? { ...rest, archivedAt } : rest);
+    const d = this.#db.data;
+    await this.#commit({ ...d, events: frozenList(d.events.map((e) => (e === old ? next : e))) });
+    return next;
+  }
+
+  async duplicateEvent(copy: EventCopy): Promise<Readonly<KitEvent> | undefined> {
+    const source = this.#index.eventsById.get(copy.sourceId);
+    if (!source) return undefined;
+    if (this.eventByCode(copy.code))
+      throw new KitError('conflict', `Another event already uses the code "${copy.code}".`);
+    const { archivedAt: _archived, ...settings } = source;
+    const { sourceId: _source, ...fresh } = copy;
+    const event = deepFreeze({ ...settings, ...fresh });
+    const d = this.#db.data;
+    await this.#commit({ ...d, events: frozenList([...d.events, event]) });
+    return event;
+  }
+
+  async exportAll(): Promise<StoreContents> {
+    while (this.#writing) await this.#writing;
+    const { schemaVersion: _v, ...contents } = this.#db.data;
+    return contents;
+  }
+
+  async replaceAll(contents: StoreContents): Promise<void> {
+    if (this.#closed) throw new KitError('store_unavailable', 'The kit is shutting down.');
+    // What is replaced is what is on disk: writes in progress land first, then the file is kept aside.
+    while (this.#writing) await this.#writing;
+    try {
+      await this.#beforeReplace?.();
+    } catch (e) {
+      throw storeUnavailable(e);
     }
-    if (!changed && objects === d.objects) return Promise.resolve();
-    return this.#commit({ ...d, usage: frozenList([...rows.values()]), objects: frozenList([...objects]) });
+    const list = <T>(items: readonly T[]) => frozenList(items.map((x) => deepFreeze(structuredClone(x))));
+    await this.#commit(
+      Object.freeze({
+        schemaVersion: SCHEMA_VERSION,
+        resources: list(contents.resources),
+        events: list(contents.events),
+        attendees: list(contents.attendees),
+        objects: list(contents.objects),
+        usage: list(contents.usage),
+      }),
+    );
+    await this.#afterReplace?.().catch(() => undefined);
   }
 
   /** Writes the store as it is (a new data dir's first file, a store recovered from a snapshot). */
@@ -310,7 +333,7 @@ export class JsonStore implements StoreDriver {
     if (this.#closed) return Promise.reject(new KitError('store_unavailable', 'The kit is shutting down.'));
     const prev = this.#db.data;
     this.#db.data = Object.freeze(next);
-    this.#reindexChanged(prev, addedAttendees);
+    this.#index.changed(prev, this.#db.data, addedAttendees);
     return new Promise<void>((resolve, reject) => {
       this.#waiting.push({ resolve, reject });
       this.#writing ??= this.#drain();
@@ -348,47 +371,7 @@ export class JsonStore implements StoreDriver {
     this.#health.failed(e);
     const queued = this.#waiting.splice(0);
     this.#db.data = this.#durable;
-    this.#reindex();
+    this.#index.all(this.#db.data);
     return [...batch, ...queued];
-  }
-
-  #reindexChanged(prev: StoreData, addedAttendees: StoredAttendee[] | undefined): void {
-    const d = this.#db.data;
-    if (d.resources !== prev.resources) this.#indexResources();
-    if (d.events !== prev.events) this.#indexEvents();
-    if (d.objects !== prev.objects) this.#indexObjects();
-    if (d.attendees === prev.attendees) return;
-    if (addedAttendees) {
-      for (const a of addedAttendees) {
-        this.#attendeesById.set(a.id, a);
-        this.#attendeesByKeyHash.set(a.keyHash, a);
-      }
-    } else {
-      this.#indexAttendees();
-    }
-  }
-
-  #reindex(): void {
-    this.#indexResources();
-    this.#indexEvents();
-    this.#indexAttendees();
-    this.#indexObjects();
-  }
-  #indexResources(): void {
-    this.#resourcesById = new Map(this.#db.data.resources.map((r) => [r.id, r]));
-    this.#locked = new Set(this.#db.data.resources.filter(secretUnreadable).map((r) => r.id));
-  }
-  #indexEvents(): void {
-    const events = this.#db.data.events;
-    this.#eventsById = new Map(events.map((e) => [e.id, e]));
-    this.#eventsByCode = new Map(events.map((e) => [e.code.toLowerCase(), e]));
-  }
-  #indexAttendees(): void {
-    const attendees = this.#db.data.attendees;
-    this.#attendeesById = new Map(attendees.map((a) => [a.id, a]));
-    this.#attendeesByKeyHash = new Map(attendees.map((a) => [a.keyHash, a]));
-  }
-  #indexObjects(): void {
-    this.#objects = new Map(this.#db.data.objects.map((o) => [objectKey(o.type, o.id), o]));
   }
 }

@@ -123,6 +123,12 @@ export async function openStore(dataDir: string, box: SecretBox, opts: OpenStore
   const store = new JsonStore(data ?? emptyData(), sealed, health, {
     afterWrite: () => snapshots.maybeTake(),
     closing: () => snapshots.settle(),
+    // A restore keeps the store it replaces (outside the rotation), then snapshots the new one at once, so
+    // a damaged file later starts from the restored store, not from the one before it.
+    beforeReplace: async () => {
+      await snapshots.keepAside('before-restore');
+    },
+    afterReplace: () => snapshots.take(),
   });
   const locked = store.resources.filter(secretUnreadable).map((r) => `"${r.name}"`);
   if (locked.length) {

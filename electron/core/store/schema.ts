@@ -37,7 +37,10 @@ export interface OwnedObject {
   usageBooked?: boolean;
 }
 
-/** Usage per attendee per deployment per event-local day. */
+/**
+ * Usage per attendee per deployment per event-local day. The first and last call (ISO instants) are
+ * kept as a minimum and a maximum, so increments from several writers merge in any order.
+ */
 export interface UsageCounter {
   eventId: string;
   attendeeId: string;
@@ -48,6 +51,10 @@ export interface UsageCounter {
   completionTokens: number;
   totalTokens: number;
   errors: number;
+  /** The earliest call counted here; absent for counters saved before the kit recorded it. */
+  firstCallAt?: string;
+  /** The latest call counted here. */
+  lastCallAt?: string;
 }
 
 /** The store file's document. The store holds it frozen: lists are replaced, never changed in place. */
@@ -60,7 +67,7 @@ export interface StoreData {
   usage: readonly UsageCounter[];
 }
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const emptyData = (): StoreData => ({
   schemaVersion: SCHEMA_VERSION,
@@ -78,6 +85,11 @@ const migrations: Migration[] = [
   (d) => {
     for (const k of ['resources', 'events', 'attendees', 'objects', 'usage']) d[k] ??= [];
   },
+  // 1 → 2: usage counters gain `firstCallAt`/`lastCallAt`; resources `pricing`, events `costBudget` and
+  // `archivedAt`, all optional. Counters saved before keep no times (their calls were not timed), so
+  // nothing is made up here. The version goes up so that an older kit, which would rewrite counters
+  // without their times, refuses the file instead.
+  () => undefined,
 ];
 
 export function migrate(raw: Record<string, unknown>): StoreData {
@@ -138,6 +150,8 @@ const storeFileSchema = z.looseObject({
       completionTokens: count,
       totalTokens: count,
       errors: count,
+      firstCallAt: text.optional(),
+      lastCallAt: text.optional(),
     }),
   ),
 });

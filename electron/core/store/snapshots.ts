@@ -8,7 +8,7 @@
  * replaces it, so the link keeps that version and costs no copy), or a copy
  * where the file system has no hard links (FAT and exFAT USB sticks).
  */
-import { copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { access, copyFile, link, mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoOf, nodeFiles, syncDir } from './file-layer.js';
 
@@ -82,6 +82,25 @@ export class Snapshots {
     return p;
   }
 
+  /**
+   * Keeps the store file as it is now under `<label>-<time>.json`, outside the rotation (never pruned,
+   * never started from): the store a restore replaced. Rejects when it cannot be kept.
+   */
+  async keepAside(label: string): Promise<string> {
+    await this.#taking;
+    await mkdir(this.dir, { recursive: true });
+    const target = join(this.dir, `${label}-${fileStamp(this.#now())}.json`);
+    try {
+      await link(this.#storeFile, target);
+    } catch (e) {
+      if (errnoOf(e) === 'ENOENT' && !(await exists(this.#storeFile))) throw new Error('there is no store file to keep');
+      await copyFile(this.#storeFile, `${target}.tmp`);
+      await rename(`${target}.tmp`, target);
+    }
+    await syncDir(nodeFiles, this.dir);
+    return target;
+  }
+
   /** Takes one if the last is older than the interval: called after each write that landed. */
   maybeTake(): void {
     if (this.#now() - this.#last >= SNAPSHOT_EVERY_MS) void this.take();
@@ -104,4 +123,11 @@ export class Snapshots {
     const all = await this.list();
     for (const old of all.slice(KEEP_SNAPSHOTS)) await rm(old.file, { force: true });
   }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

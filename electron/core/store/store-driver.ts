@@ -29,10 +29,28 @@
  *   one, never by rewriting the collection.
  */
 import type { KitEvent, Resource, StoreStatus } from '../../../shared/types.js';
-import type { OwnedObject, StoredAttendee, UsageCounter } from './schema.js';
+import type { OwnedObject, StoreData, StoredAttendee, UsageCounter } from './schema.js';
 
-/** What one flush adds to one counter (attendee, deployment, event-local day); values may be negative. */
+/**
+ * What one flush adds to one counter (attendee, deployment, event-local day); counts may be negative.
+ * `firstCallAt`/`lastCallAt`, when present, are merged as the earliest and the latest of the stored
+ * value and this one (`LEAST`/`GREATEST` in SQL), so increments apply in any order, and again after a retry.
+ */
 export type UsageDelta = UsageCounter;
+
+/** Everything a store holds, as one value: what a backup carries and a restore puts back. */
+export type StoreContents = Omit<StoreData, 'schemaVersion'>;
+
+/** A new event made from an existing one: these fields are new, every other setting is the source's. */
+export interface EventCopy {
+  sourceId: string;
+  id: string;
+  name: string;
+  code: string;
+  startsAt: string;
+  endsAt: string;
+  createdAt: string;
+}
 
 /** A registration: a new attendee record, and the rules under which it may join. */
 export interface JoinRequest {
@@ -99,6 +117,30 @@ export interface StoreDriver {
    * without their mark. Anything for an event that no longer exists is dropped.
    */
   addUsage(deltas: UsageDelta[], marks?: OwnedObject[]): Promise<void>;
+  /**
+   * Archives an event (`archivedAt`, an ISO instant) or brings it back (`null`); nothing else about it
+   * changes (attendees, usage and ownership records stay). Undefined when there is no such event.
+   */
+  setArchived(eventId: string, archivedAt: string | null): Promise<Readonly<KitEvent> | undefined>;
+  /**
+   * Adds a copy of the source event: every setting of the source (resources, limits, budget, options)
+   * under the copy's id, name, code and dates, not archived; no attendees, usage or ownership records.
+   * The source is read in the same operation (one transaction), so the copy is of one version of it.
+   * Rejects with `conflict` when another event has the code; undefined when the source does not exist.
+   */
+  duplicateEvent(copy: EventCopy): Promise<Readonly<KitEvent> | undefined>;
+  /**
+   * Everything the store holds as one consistent value (writes in progress settled first; a database
+   * reads it in one transaction), for a backup. Secrets are in the clear: the caller seals them.
+   */
+  exportAll(): Promise<StoreContents>;
+  /**
+   * Replaces everything the store holds with `contents` (a restored backup), as one operation: when it
+   * fails, the store holds what it held before, memory included. The JSON driver first keeps the store
+   * it replaces beside its snapshots (and refuses when it cannot). Instances sharing a database must be
+   * told to reload their caches; the usage ledger of this kit is reloaded by the caller.
+   */
+  replaceAll(contents: StoreContents): Promise<void>;
   /** Waits for writes in progress; the store takes no more writes after. */
   close(): Promise<void>;
 }

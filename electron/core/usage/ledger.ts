@@ -10,7 +10,7 @@
  */
 import type { UsageRow } from '../../../shared/types.js';
 import { dayIn, nextMidnight } from '../../../shared/zoned-time.js';
-import type { OwnedObject, UsageCounter } from '../store/schema.js';
+import type { OwnedObject } from '../store/schema.js';
 import type { StoreDriver, UsageDelta } from '../store/store-driver.js';
 
 export interface DayTotals {
@@ -32,13 +32,30 @@ export interface EventDay {
 
 /** The two counters one call books into, looked up once per call rather than once per change. */
 export interface UsageSlot {
-  readonly counter: UsageCounter;
+  readonly counter: LedgerRow;
   readonly totals: DayTotals;
 }
 
+/** Where a counter's calls fall in time (epoch ms; 0 = no call yet). */
+interface CallTimes {
+  firstAt: number;
+  lastAt: number;
+}
+
+/**
+ * One counter as the reports read it: the counts, and the first and last call it holds (epoch ms, 0
+ * when unknown: counters saved before the kit timed calls).
+ */
+export interface LedgerRow extends UsageRow, CallTimes {
+  readonly eventId: string;
+  readonly attendeeId: string;
+  readonly deployment: string;
+  readonly day: string;
+}
+
 /** A counter and what of it the store already holds. */
-interface Counter extends UsageCounter {
-  readonly saved: UsageRow;
+interface Counter extends LedgerRow {
+  readonly saved: UsageRow & CallTimes;
 }
 
 /** One attendee's day: the totals the caps check, and a counter per deployment. */
@@ -49,6 +66,8 @@ interface DayBook {
 
 const fields = ['requests', 'promptTokens', 'completionTokens', 'totalTokens', 'errors'] as const;
 const zeroRow = (): UsageRow => ({ requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, errors: 0 });
+const msOf = (iso: string | undefined): number => (iso ? Date.parse(iso) || 0 : 0);
+const isoOf = (ms: number): string | undefined => (ms ? new Date(ms).toISOString() : undefined);
 function addInto(acc: UsageRow, c: UsageRow): UsageRow {
   for (const f of fields) acc[f] += c[f];
   return acc;
@@ -76,6 +95,7 @@ const MAX_RETRY_MS = 60_000;
 export class UsageLedger {
   readonly #store: StoreDriver;
   readonly #flushMs: number;
+  readonly #now: () => number;
   /**
    * attendee id → day → the counters and totals. Nested maps of the ids as they are, rather than one
    * map of joined keys: no string is built per lookup. Attendee ids are unique across events.
@@ -92,19 +112,47 @@ export class UsageLedger {
   #failures = 0;
   #closed = false;
 
-  constructor(store: StoreDriver, flushMs = DEFAULT_FLUSH_MS) {
+  /** `now` times the calls (their first and last in the reports). */
+  constructor(store: StoreDriver, flushMs = DEFAULT_FLUSH_MS, now: () => number = Date.now) {
     this.#store = store;
     this.#flushMs = flushMs;
-    for (const row of store.usage) {
+    this.#now = now;
+    this.#load();
+  }
+
+  #load(): void {
+    for (const row of this.#store.usage) {
       const book = this.#book(row.attendeeId, row.day);
       const c = this.#counter(book, row.eventId, row.attendeeId, row.deployment, row.day);
       for (const f of fields) {
         c[f] = row[f];
         c.saved[f] = row[f];
       }
+      c.firstAt = c.saved.firstAt = msOf(row.firstCallAt);
+      c.lastAt = c.saved.lastAt = msOf(row.lastCallAt);
       book.totals.requests += row.requests;
       book.totals.totalTokens += row.totalTokens;
     }
+  }
+
+  /**
+   * Forgets what is counted here and reads the store's counters again: after a restore replaced them.
+   * Counts not yet saved are dropped (the caller flushes first, if they are to be kept).
+   */
+  reload(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#dirty = false;
+    this.#failures = 0;
+    this.#books.clear();
+    this.#byEvent.clear();
+    this.#marks.clear();
+    this.#load();
+  }
+
+  /** Every counter of one event, as it stands (unsaved counts included): what the reports sum. */
+  eventRows(eventId: string): readonly LedgerRow[] {
+    return this.#byEvent.get(eventId) ?? [];
   }
 
   /** Today in the event's zone; cached until the next local midnight so the hot path skips Intl. */
@@ -147,16 +195,26 @@ export class UsageLedger {
     return { counter: this.#counter(book, eventId, attendeeId, deployment, day), totals: book.totals };
   }
 
-  /** Counts one forwarded request (its tokens come later, with `countTokens`). */
+  /** Counts one forwarded request (its tokens come later, with `countTokens`), and when it was made. */
   countRequest(slot: UsageSlot): void {
-    slot.counter.requests += 1;
+    const c = slot.counter;
+    const at = this.#now();
+    c.requests += 1;
+    if (c.firstAt === 0 || at < c.firstAt) c.firstAt = at;
+    if (at > c.lastAt) c.lastAt = at;
     slot.totals.requests += 1;
     this.#touch();
   }
 
   /** Takes back a request that was counted but never left the kit. */
   uncountRequest(slot: UsageSlot): void {
-    slot.counter.requests = Math.max(0, slot.counter.requests - 1);
+    const c = slot.counter;
+    c.requests = Math.max(0, c.requests - 1);
+    // A counter left with no call has no call times either (a later one keeps the time of the call taken back).
+    if (c.requests === 0) {
+      c.firstAt = (c as Counter).saved.firstAt;
+      c.lastAt = (c as Counter).saved.lastAt;
+    }
     slot.totals.requests = Math.max(0, slot.totals.requests - 1);
     this.#touch();
   }
@@ -185,22 +243,28 @@ export class UsageLedger {
     this.#timer = undefined;
     if (!this.#dirty) return;
     this.#dirty = false;
-    const pending: Array<{ counter: Counter; delta: UsageDelta }> = [];
+    const pending: Array<{ counter: Counter; delta: UsageDelta; times: CallTimes }> = [];
     for (const counters of this.#byEvent.values()) {
       for (const c of counters) {
-        const delta = {
+        const delta: UsageDelta = {
           eventId: c.eventId,
           attendeeId: c.attendeeId,
           deployment: c.deployment,
           day: c.day,
           ...zeroRow(),
         };
-        let changed = false;
+        let changed = c.firstAt !== c.saved.firstAt || c.lastAt !== c.saved.lastAt;
         for (const f of fields) {
           delta[f] = c[f] - c.saved[f];
           if (delta[f] !== 0) changed = true;
         }
-        if (changed) pending.push({ counter: c, delta });
+        if (!changed) continue;
+        // Times merge as earliest and latest in the store: sending them again is harmless.
+        const firstCallAt = isoOf(c.firstAt);
+        const lastCallAt = isoOf(c.lastAt);
+        if (firstCallAt) delta.firstCallAt = firstCallAt;
+        if (lastCallAt) delta.lastCallAt = lastCallAt;
+        pending.push({ counter: c, delta, times: { firstAt: c.firstAt, lastAt: c.lastAt } });
       }
     }
     const marks = [...this.#marks.values()];
@@ -212,7 +276,11 @@ export class UsageLedger {
       )
       .then(
         () => {
-          for (const { counter, delta } of pending) for (const f of fields) counter.saved[f] += delta[f];
+          for (const { counter, delta, times } of pending) {
+            for (const f of fields) counter.saved[f] += delta[f];
+            counter.saved.firstAt = times.firstAt;
+            counter.saved.lastAt = times.lastAt;
+          }
           // The store holds these marks now; a mark made meanwhile (another key) stays for the next flush.
           for (const m of marks)
             if (this.#marks.get(`${m.type}\u0000${m.id}`) === m) this.#marks.delete(`${m.type}\u0000${m.id}`);
@@ -287,7 +355,16 @@ export class UsageLedger {
   #counter(book: DayBook, eventId: string, attendeeId: string, deployment: string, day: string): Counter {
     let c = book.byDeployment.get(deployment);
     if (!c) {
-      c = { eventId, attendeeId, deployment, day, ...zeroRow(), saved: zeroRow() };
+      c = {
+        eventId,
+        attendeeId,
+        deployment,
+        day,
+        ...zeroRow(),
+        firstAt: 0,
+        lastAt: 0,
+        saved: { ...zeroRow(), firstAt: 0, lastAt: 0 },
+      };
       book.byDeployment.set(deployment, c);
       const list = this.#byEvent.get(eventId);
       if (list) list.push(c);

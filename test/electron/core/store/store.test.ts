@@ -56,6 +56,43 @@ describe('event store', () => {
     await expect(openStore(dir, box)).rejects.toThrow(/newer kit/);
   });
 
+  it('brings a schema 1 store up to date: counters keep their counts and gain no made-up call times', async () => {
+    const dir = await tmp();
+    const box = await fileSecretBox(dir);
+    const counter = {
+      eventId: 'e',
+      attendeeId: 'a',
+      deployment: 'gpt',
+      day: '2026-06-01',
+      requests: 4,
+      promptTokens: 10,
+      completionTokens: 5,
+      totalTokens: 15,
+      errors: 1,
+    };
+    const event = {
+      id: 'e',
+      name: 'E',
+      code: 'e',
+      startsAt: '2026-06-01T08:00:00Z',
+      endsAt: '2026-06-01T17:00:00Z',
+      timeZone: 'UTC',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [],
+      enabled: true,
+      createdAt: '',
+    };
+    await writeFile(
+      join(dir, 'store.json'),
+      JSON.stringify({ schemaVersion: 1, resources: [], events: [event], attendees: [], objects: [], usage: [counter] }),
+    );
+    const s = await openStore(dir, box);
+    expect(s.status().recoveredFrom).toBeUndefined();
+    expect(s.usage).toEqual([counter]);
+    expect(JSON.parse(await readFile(join(dir, 'store.json'), 'utf8')).schemaVersion).toBe(2);
+  });
+
   it('seeds the demo only into an empty store', async () => {
     const dir = await tmp();
     const store = await openStore(dir, await fileSecretBox(dir));

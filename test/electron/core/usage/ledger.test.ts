@@ -170,4 +170,85 @@ describe('UsageLedger', () => {
     expect(store.usage).toEqual([expect.objectContaining({ totalTokens: 10 })]);
     await ledger.close();
   });
+
+  it('times the first and last call of each counter, saves them as earliest and latest, and reads them back', async () => {
+    const { dir, box, store } = await openWithEvents('evt');
+    let now = Date.parse('2026-06-01T09:00:00Z');
+    const ledger = new UsageLedger(store, 60_000, () => now);
+    const gpt = ledger.slot('evt', 'att_a', 'gpt', '2026-06-01');
+    ledger.countRequest(gpt);
+    now += 60_000;
+    ledger.countRequest(gpt);
+    // A call counted and taken back leaves no time on an otherwise empty counter.
+    const none = ledger.slot('evt', 'att_a', 'embed', '2026-06-01');
+    ledger.countRequest(none);
+    ledger.uncountRequest(none);
+    expect(ledger.eventRows('evt').find((r) => r.deployment === 'embed')).toMatchObject({ firstAt: 0, lastAt: 0 });
+    await ledger.flush();
+    expect(store.usage).toEqual([
+      expect.objectContaining({ firstCallAt: '2026-06-01T09:00:00.000Z', lastCallAt: '2026-06-01T09:01:00.000Z' }),
+    ]);
+    // An increment from elsewhere (another writer, a retried flush) never moves them inward.
+    await store.addUsage([
+      {
+        eventId: 'evt',
+        attendeeId: 'att_a',
+        deployment: 'gpt',
+        day: '2026-06-01',
+        requests: 1,
+        promptTokens: 0,
+        completionTokens: 0,
+        totalTokens: 0,
+        errors: 0,
+        firstCallAt: '2026-06-01T09:00:30.000Z',
+        lastCallAt: '2026-06-01T09:00:30.000Z',
+      },
+    ]);
+    expect(store.usage[0]).toMatchObject({
+      requests: 3,
+      firstCallAt: '2026-06-01T09:00:00.000Z',
+      lastCallAt: '2026-06-01T09:01:00.000Z',
+    });
+    now += 60_000;
+    ledger.countRequest(gpt);
+    await ledger.close();
+    await store.close();
+    const reopened = new UsageLedger(await openStore(dir, box, { log: () => undefined }), 60_000);
+    expect(reopened.eventRows('evt')).toEqual([
+      expect.objectContaining({
+        requests: 4,
+        firstAt: Date.parse('2026-06-01T09:00:00Z'),
+        lastAt: Date.parse('2026-06-01T09:02:00Z'),
+      }),
+    ]);
+  });
+
+  it('reloads from the store after a restore replaced its counters, dropping what it held', async () => {
+    const { store } = await openWithEvents('evt');
+    const ledger = new UsageLedger(store, 60_000);
+    ledger.countRequest(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'));
+    const contents = await store.exportAll();
+    await store.replaceAll({
+      ...contents,
+      usage: [
+        {
+          eventId: 'evt',
+          attendeeId: 'att_b',
+          deployment: 'gpt',
+          day: '2026-06-02',
+          requests: 5,
+          promptTokens: 1,
+          completionTokens: 2,
+          totalTokens: 3,
+          errors: 0,
+        },
+      ],
+    });
+    ledger.reload();
+    expect(ledger.unsaved).toBe(false);
+    expect(ledger.totals('evt', 'att_a', '2026-06-01').requests).toBe(0);
+    expect(ledger.totals('evt', 'att_b', '2026-06-02')).toEqual({ requests: 5, totalTokens: 3 });
+    await ledger.close();
+    expect(store.usage).toHaveLength(1);
+  });
 });
