@@ -93,7 +93,8 @@ export class Snapshots {
     try {
       await link(this.#storeFile, target);
     } catch (e) {
-      if (errnoOf(e) === 'ENOENT' && !(await exists(this.#storeFile))) throw new Error('there is no store file to keep');
+      if (errnoOf(e) === 'ENOENT' && !(await exists(this.#storeFile)))
+        throw new Error('there is no store file to keep');
       await copyFile(this.#storeFile, `${target}.tmp`);
       await rename(`${target}.tmp`, target);
     }

@@ -85,7 +85,14 @@ describe('event store', () => {
     };
     await writeFile(
       join(dir, 'store.json'),
-      JSON.stringify({ schemaVersion: 1, resources: [], events: [event], attendees: [], objects: [], usage: [counter] }),
+      JSON.stringify({
+        schemaVersion: 1,
+        resources: [],
+        events: [event],
+        attendees: [],
+        objects: [],
+        usage: [counter],
+      }),
     );
     const s = await openStore(dir, box);
     expect(s.status().recoveredFrom).toBeUndefined();
