@@ -21,6 +21,7 @@ import type {
   Resource,
   ResourceTestResult,
   TrafficRecord,
+  UsageRangeReport,
   UsageReport,
 } from './types.js';
 
@@ -51,10 +52,15 @@ export const contract = {
   'resources.update': method<typeof resourceUpdateSchema, ResourceView>(resourceUpdateSchema),
   'resources.remove': method<typeof schemas.byId, { ok: true }>(schemas.byId),
   'resources.test': method<typeof schemas.byId, ResourceTestResult>(schemas.byId),
-  'events.list': method<typeof schemas.empty, EventView[]>(schemas.empty),
+  'events.list': method<typeof schemas.eventList, EventView[]>(schemas.eventList),
   'events.create': method<typeof eventCreateSchema, EventView>(eventCreateSchema),
   'events.update': method<typeof eventUpdateSchema, EventView>(eventUpdateSchema),
   'events.remove': method<typeof schemas.byId, { ok: true }>(schemas.byId),
+  /** A new event with the settings of another (resources, limits, options), new dates and code, nobody in it. */
+  'events.duplicate': method<typeof schemas.duplicate, EventView>(schemas.duplicate),
+  /** An ended event leaves the default lists; its keys are dead; its attendees, usage and reports stay. */
+  'events.archive': method<typeof schemas.byId, EventView>(schemas.byId),
+  'events.unarchive': method<typeof schemas.byId, EventView>(schemas.byId),
   'attendees.list': method<typeof schemas.byEvent, AttendeeView[]>(schemas.byEvent),
   'attendees.issue': method<typeof schemas.issue, IssuedKey[]>(schemas.issue),
   /** Issues `count` keys and returns a printable page of key cards (A4 or Letter, 8 a sheet); keys shown once. */
@@ -62,6 +68,8 @@ export const contract = {
   'attendees.revoke': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'attendees.restore': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'usage.report': method<typeof schemas.usage, UsageReport>(schemas.usage),
+  /** The whole event (or a range of its days): per attendee, deployment and day, with estimated costs. */
+  'reports.usage': method<typeof schemas.reportRange, UsageRangeReport>(schemas.reportRange),
   'traffic.recent': method<typeof schemas.traffic, TrafficRecord[]>(schemas.traffic),
   // `satisfies` makes a method missing from, or extra to, `methods.ts` a compile error.
 } as const satisfies Record<ListedName, { input: z.ZodType; output: unknown }>;

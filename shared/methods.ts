@@ -16,12 +16,16 @@ export const methodNames = [
   'events.create',
   'events.update',
   'events.remove',
+  'events.duplicate',
+  'events.archive',
+  'events.unarchive',
   'attendees.list',
   'attendees.issue',
   'attendees.cards',
   'attendees.revoke',
   'attendees.restore',
   'usage.report',
+  'reports.usage',
   'traffic.recent',
 ] as const;
 

@@ -23,6 +23,11 @@ export const isTimeZone = (tz: string): boolean => {
 const timeZone = z.string().refine(isTimeZone, { message: 'not an IANA time zone (e.g. Europe/Paris)' });
 const instant = z.iso.datetime({ offset: true });
 const wholeCount = z.number().int().min(0).max(1_000_000_000);
+/** A calendar day, `YYYY-MM-DD`, that exists. */
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD')
+  .refine((d) => new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'not a calendar date');
 
 /** `http(s)://host[:port]` and nothing more: what a browser sends as `Origin`. Stored as the URL parser writes it. */
 const webOrigin = z
@@ -66,6 +71,17 @@ const endpoint = z
     }
   }, 'must be an http(s) URL');
 
+/** ISO 4217 codes are three letters (EUR, USD, GBP); lower case is accepted and stored upper case. */
+const currency = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z]{3}$/, 'a three-letter currency code such as EUR or USD')
+  .transform((s) => s.toUpperCase());
+const price = z.number().min(0).max(1_000_000);
+
+export const pricingSchema = z.object({ inputPerMillion: price, outputPerMillion: price, currency }).strict();
+export const costBudgetSchema = z.object({ amount: z.number().positive().max(1_000_000_000), currency }).strict();
+
 const resourceFields = {
   name,
   kind: z.enum(resourceKinds),
@@ -88,12 +104,18 @@ const resourceFields = {
   weight: z.number().int().min(1).max(1000).optional(),
   enabled: z.boolean(),
   sharedObjects: z.array(z.string().max(200)).max(100).optional(),
+  pricing: pricingSchema.optional(),
 };
 
 export const resourceCreateSchema = z.object(resourceFields).strict();
-/** On update, `null` clears the model (the kit reads the family from the deployment name again). */
+/** On update, `null` clears the model (the kit reads the family from the deployment name again) or the price. */
 export const resourceUpdateSchema = z
-  .object({ id, ...resourceFields, model: resourceFields.model.unwrap().nullable() })
+  .object({
+    id,
+    ...resourceFields,
+    model: resourceFields.model.unwrap().nullable(),
+    pricing: pricingSchema.nullable(),
+  })
   .partial()
   .required({ id: true })
   .strict();
@@ -125,6 +147,7 @@ const eventFields = {
   resourceIds: z.array(id).max(200),
   enabled: z.boolean(),
   allowedOrigins: z.array(webOrigin).max(50).optional(),
+  costBudget: costBudgetSchema.optional(),
 };
 
 export const eventCreateSchema = z
@@ -145,6 +168,7 @@ export const eventUpdateSchema = z
     joinPassword: eventFields.joinPassword.unwrap().nullable(),
     sharedCode: eventFields.sharedCode.unwrap().nullable(),
     allowedOrigins: eventFields.allowedOrigins.unwrap().nullable(),
+    costBudget: eventFields.costBudget.unwrap().nullable(),
   })
   .partial()
   .required({ id: true })
@@ -158,6 +182,7 @@ export const clearableEventFields = [
   'joinPassword',
   'sharedCode',
   'allowedOrigins',
+  'costBudget',
 ] as const;
 
 export const schemas = {
@@ -181,4 +206,24 @@ export const schemas = {
     })
     .strict(),
   traffic: z.object({ limit: z.number().int().min(1).max(5000).optional() }).strict(),
+  /** Archived events are left out unless asked for. */
+  eventList: z.object({ includeArchived: z.boolean().optional() }).strict(),
+  /** Dates in the event's time zone, both included; absent: the whole event. */
+  reportRange: z
+    .object({ eventId: id, from: day.optional(), to: day.optional() })
+    .strict()
+    .refine((r) => !r.from || !r.to || r.from <= r.to, { message: 'from must not be after to', path: ['from'] }),
+  duplicate: z
+    .object({
+      id,
+      name: name.optional(),
+      code: eventFields.code.optional(),
+      startsAt: instant,
+      endsAt: instant,
+    })
+    .strict()
+    .refine((e) => Date.parse(e.endsAt) > Date.parse(e.startsAt), {
+      message: 'endsAt must be after startsAt',
+      path: ['endsAt'],
+    }),
 };

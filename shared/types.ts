@@ -228,3 +228,71 @@ export interface UsageReport {
   attendees: Array<UsageRow & { attendeeId: string; name?: string }>;
   deployments: Array<UsageRow & { deployment: string }>;
 }
+
+/** A row of `reports.usage`: counts over the range, the first and last call in it, and the estimated cost. */
+export interface ReportRow extends UsageRow {
+  /** The first and last call counted in the range (ISO instants); null when none is known. */
+  firstCallAt: string | null;
+  lastCallAt: string | null;
+  /** Estimated cost in the report's `currency`; absent when the report has no single currency. */
+  cost?: number;
+}
+
+export interface AttendeeReportRow extends ReportRow {
+  attendeeId: string;
+  /** The name given at registration; null for unnamed attendees and unclaimed key cards. */
+  name: string | null;
+  keyHint: string;
+  registeredAt: string;
+  revoked: boolean;
+}
+
+export interface DeploymentReportRow extends ReportRow {
+  deployment: string;
+  /** The price the estimate used (per 1M tokens), when the deployment's resources have one. */
+  price?: ResourcePricing;
+  /** Resources behind this deployment have different prices: `price` is their average, by routing weight. */
+  priceAveraged?: boolean;
+}
+
+export interface DayReportRow extends ReportRow {
+  /** `YYYY-MM-DD` in the event's time zone. */
+  day: string;
+}
+
+/**
+ * What the report's costs rest on. All costs are estimates: token counts times the organizer's prices,
+ * with no discounts (cached input, batch) and no conversion between currencies.
+ */
+export interface ReportCosts {
+  /** The single currency of the event's priced resources; absent when none is priced or several are used. */
+  currency?: string;
+  /** Every currency the event's resource prices use; more than one means no totals (the kit never converts). */
+  currencies: string[];
+  /** Deployments with usage in the range and no price: their tokens are not in any cost. */
+  unpriced: string[];
+  /** The event's budget, when it has one. */
+  budget?: CostBudget;
+  /** Total cost ÷ budget (0.42 = 42 %), when the budget's currency is the report's. */
+  budgetUsed?: number;
+}
+
+/** `reports.usage`: an event's usage over a range of its days, for the Reports screen and its exports. */
+export interface UsageRangeReport {
+  eventId: string;
+  eventName: string;
+  eventCode: string;
+  timeZone: string;
+  /** The range, `YYYY-MM-DD` in the event's zone, both days included. */
+  from: string;
+  to: string;
+  /** The whole event's range (what `from`/`to` default to): the event's days and any day with usage. */
+  eventFrom: string;
+  eventTo: string;
+  generatedAt: string;
+  totals: ReportRow & { attendees: number; activeAttendees: number };
+  attendees: AttendeeReportRow[];
+  deployments: DeploymentReportRow[];
+  days: DayReportRow[];
+  costs: ReportCosts;
+}

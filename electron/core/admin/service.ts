@@ -12,11 +12,13 @@ import { KitError } from '../errors.js';
 import { CARDS_PER_SHEET, keyCardsHtml } from '../lan/key-cards.js';
 import type { Upstream } from '../proxy/upstream/upstream.js';
 import { issueKeys } from '../registration/issue.js';
+import { usageRangeReport } from '../reports/usage-report.js';
 import type { StoredAttendee } from '../store/schema.js';
 import { secretUnreadable } from '../store/sealed-adapter.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
+import { eventReuseHandlers, refuseArchived } from './event-reuse.js';
 import { testResource } from './resource-test.js';
 import { attendeeView, eventView, mergeAuth, resourceView } from './views.js';
 
@@ -91,10 +93,11 @@ export function createAdminService(deps: AdminDeps): Handlers {
 
     'resources.list': async () =>
       store.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
-    'resources.create': async ({ model, ...input }) => {
+    'resources.create': async ({ model, pricing, ...input }) => {
       const r: Resource = {
         ...input,
         ...(model ? { model } : {}),
+        ...(pricing ? { pricing } : {}),
         endpoint: checkEndpoint(input.kind, input.endpoint),
         id: newId('res'),
         createdAt: new Date(now()).toISOString(),
@@ -102,7 +105,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       await store.saveResource(r);
       return resourceView(r);
     },
-    'resources.update': async ({ id, model, ...patch }) => {
+    'resources.update': async ({ id, model, pricing, ...patch }) => {
       const old = resourceOr404(id);
       const kind = patch.kind ?? old.kind;
       const next: Resource = {
@@ -115,6 +118,8 @@ export function createAdminService(deps: AdminDeps): Handlers {
       // null (or an emptied field) clears the model: the family is read from the deployment name again.
       if (model) next.model = model;
       else if (model !== undefined) delete next.model;
+      if (pricing) next.pricing = pricing;
+      else if (pricing === null) delete next.pricing;
       await store.saveResource(next);
       return resourceView(next);
     },
@@ -139,7 +144,8 @@ export function createAdminService(deps: AdminDeps): Handlers {
       return result;
     },
 
-    'events.list': async () => store.events.map(viewEvent),
+    'events.list': async ({ includeArchived }) =>
+      store.events.filter((e) => includeArchived || !e.archivedAt).map(viewEvent),
     'events.create': async (input) => {
       checkResourceIds(input.resourceIds);
       let code = input.code;
@@ -154,6 +160,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
     },
     'events.update': async ({ id, ...patch }) => {
       const old = eventOr404(id);
+      refuseArchived(old, 'changed');
       if (patch.resourceIds) checkResourceIds(patch.resourceIds);
       if (patch.code) checkCodeFree(patch.code, id);
       const next = { ...old, ...patch } as KitEvent & Record<string, unknown>;
@@ -171,15 +178,17 @@ export function createAdminService(deps: AdminDeps): Handlers {
       deps.eventsChanged?.();
       return { ok: true as const };
     },
+    ...eventReuseHandlers({ store, now, view: viewEvent, eventOr404, checkCodeFree, changed: deps.eventsChanged }),
 
     'attendees.list': async ({ eventId }) => {
       const event = eventOr404(eventId);
       const day = dayIn(now(), event.timeZone);
       return store.attendeesOf(eventId).map((a) => attendeeView(a, ledger.attendeeDay(a.id, day)));
     },
-    'attendees.issue': async ({ eventId, count }) => issueKeys(store, eventOr404(eventId), count, now(), joinBase()),
+    'attendees.issue': async ({ eventId, count }) =>
+      issueKeys(store, refuseArchived(eventOr404(eventId), 'given new keys'), count, now(), joinBase()),
     'attendees.cards': async ({ eventId, count, paper }) => {
-      const event = eventOr404(eventId);
+      const event = refuseArchived(eventOr404(eventId), 'given new keys');
       const keys = await issueKeys(store, event, count, now(), joinBase());
       const html = await keyCardsHtml({
         event,
@@ -214,6 +223,9 @@ export function createAdminService(deps: AdminDeps): Handlers {
         deployments: [...byDeployment].map(([deployment, row]) => ({ deployment, ...row })),
       };
     },
+
+    'reports.usage': async ({ eventId, from, to }) =>
+      usageRangeReport(store, ledger, eventOr404(eventId), { from, to }, now()),
 
     'traffic.recent': async ({ limit }) => deps.feed.recent(limit ?? 200),
   };

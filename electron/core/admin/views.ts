@@ -46,7 +46,7 @@ export function eventView(e: KitEvent, joinBase: string, attendeeCount: number, 
     ...(joinPassword ? { joinPassword } : {}),
     joinUrl: `${joinBase}/join/${e.code}`,
     attendeeCount,
-    live: e.enabled && now >= Date.parse(e.startsAt) && now < Date.parse(e.endsAt),
+    live: !e.archivedAt && e.enabled && now >= Date.parse(e.startsAt) && now < Date.parse(e.endsAt),
   };
 }
 

@@ -80,6 +80,7 @@ function admit(store: StoreDriver, attendee: Readonly<StoredAttendee>, hash: str
   if (attendee.revoked) throw new KitError('key_revoked', 'This API key has been revoked by the organizer.');
   const event = store.event(attendee.eventId);
   if (!event) throw new KitError('invalid_api_key', 'The event of this API key no longer exists.');
+  if (event.archivedAt) throw new KitError('event_ended', 'This event is over: the organizer has archived it.');
   assertEventOpen(event, now);
   return { attendee, event };
 }

@@ -48,6 +48,7 @@ export async function myUsage(
   if (!attendee || !sameHash(hash, attendee.keyHash) || !event || attendee.eventId !== event.id) {
     throw new KitError('invalid_api_key', 'This key is not a key of this event.');
   }
+  if (event.archivedAt) throw new KitError('registration_closed', 'This event is over: the organizer has archived it.');
   const day = dayIn(now, event.timeZone);
   const totals = ledger.attendeeDay(attendee.id, day);
   return {

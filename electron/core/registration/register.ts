@@ -50,6 +50,7 @@ export function visibleEvent(store: StoreDriver, code: string): KitEvent {
   const event = store.eventByCode(code);
   if (!event)
     throw new KitError('event_not_found', `There is no event with the code "${code}". Check the code on the screen.`);
+  if (event.archivedAt) throw new KitError('registration_closed', 'This event is over: the organizer has archived it.');
   if (!event.enabled) throw new KitError('event_disabled', 'This event is not open for registration.');
   return event;
 }

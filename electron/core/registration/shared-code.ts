@@ -44,7 +44,8 @@ export function signUpWithSharedCode(
   const parsed = parseSharedCodeKey(key);
   if (!parsed) return undefined;
   const event = store.eventByCode(parsed.event) ?? store.event(parsed.event);
-  if (!event?.sharedCode || !sameSecret(parsed.code, event.sharedCode)) return undefined;
+  // An archived event signs nobody up: its keys are dead.
+  if (!event?.sharedCode || event.archivedAt || !sameSecret(parsed.code, event.sharedCode)) return undefined;
   const limit = event.capacity ?? SHARED_CODE_MAX_ATTENDEES;
   return store
     .joinEvent({
