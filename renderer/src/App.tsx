@@ -9,10 +9,12 @@ import { href, type Route, useRoute } from './lib/router';
 import { TrafficProvider, useTicker, useTrafficModel } from './lib/traffic';
 import { useLoad } from './lib/use-load';
 import { Attendees } from './screens/Attendees';
+import { Backup } from './screens/Backup';
 import { Events } from './screens/Events';
 import { Help } from './screens/Help';
 import { Overview } from './screens/Overview';
 import { Projector } from './screens/Projector';
+import { Reports } from './screens/Reports';
 import { Resources } from './screens/Resources';
 import { Traffic } from './screens/Traffic';
 import { Icon, type IconName } from './ui/icons';
@@ -25,6 +27,8 @@ const nav: Array<{ screen: Route['screen']; label: string; icon: IconName }> = [
   { screen: 'resources', label: 'Resources', icon: 'resources' },
   { screen: 'attendees', label: 'Attendees', icon: 'attendees' },
   { screen: 'traffic', label: 'Live traffic', icon: 'traffic' },
+  { screen: 'reports', label: 'Reports', icon: 'reports' },
+  { screen: 'backup', label: 'Backup', icon: 'backup' },
   { screen: 'projector', label: 'Projector', icon: 'projector' },
 ];
 
@@ -99,6 +103,8 @@ function Frame({
         {route.screen === 'resources' && <Resources />}
         {route.screen === 'attendees' && <Attendees eventId={route.eventId} />}
         {route.screen === 'traffic' && <Traffic />}
+        {route.screen === 'reports' && <Reports eventId={route.eventId} />}
+        {route.screen === 'backup' && <Backup />}
       </main>
     </div>
   );

@@ -5,12 +5,14 @@
  * admin token taken from the URL fragment. Both are typed by the contract.
  */
 import { buildKitApi, type KitClient } from '../../shared/kit-api';
+import { type FileToSave, type KitShell, MAX_OPEN_BYTES, type PickedFile } from '../../shared/shell-api';
 import type { TrafficRecord } from '../../shared/types';
 import { sseFrames } from './lib/sse';
 
 declare global {
   interface Window {
     kit?: KitClient;
+    kitShell?: KitShell;
   }
 }
 
@@ -94,3 +96,49 @@ function httpClient(): KitClient {
 
 export const kit: KitClient = window.kit ?? httpClient();
 export const isDesktop = window.kit !== undefined;
+
+/** UTF-8 text (or bytes) as base64, for files that cross to the shell. */
+export function toBase64(content: string | Uint8Array): string {
+  const bytes = typeof content === 'string' ? new TextEncoder().encode(content) : content;
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
+/**
+ * Saves a file the organizer asked for: the desktop shell's save dialog, or a browser download in the
+ * headless console. Resolves false when the organizer cancelled the dialog.
+ */
+export async function saveFile(file: FileToSave, mime: string): Promise<boolean> {
+  if (window.kitShell) return (await window.kitShell.saveFile(file)).saved;
+  const bytes = Uint8Array.from(atob(file.base64), (c) => c.charCodeAt(0));
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes], { type: mime }));
+  a.download = file.name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  return true;
+}
+
+/** Lets the organizer pick a file: the shell's open dialog, or the browser's file picker headless. */
+export function openFile(filter: { extensions: string[]; label: string }): Promise<PickedFile | null> {
+  if (window.kitShell) return window.kitShell.openFile(filter);
+  return new Promise((resolve, reject) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = filter.extensions.map((e) => `.${e}`).join(',');
+    input.addEventListener('change', () => {
+      const f = input.files?.[0];
+      if (!f) return resolve(null);
+      if (f.size > MAX_OPEN_BYTES) return reject(new AdminError('too_large', 'That file is too large to be a backup.'));
+      f.arrayBuffer().then(
+        (buf) => resolve({ name: f.name, base64: toBase64(new Uint8Array(buf)) }),
+        () => reject(new AdminError('unreadable', 'The browser could not read that file.')),
+      );
+    });
+    input.addEventListener('cancel', () => resolve(null));
+    input.click();
+  });
+}

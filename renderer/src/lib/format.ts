@@ -49,3 +49,33 @@ export function fmtRelative(iso: string, now = Date.now()): string {
 
 export const statusClass = (status: number): 'ok' | 'warn' | 'bad' =>
   status >= 500 ? 'bad' : status >= 400 ? 'warn' : 'ok';
+
+/** An estimated amount in its currency: cents for most, more digits for the tiny costs of a few calls. */
+export function fmtMoney(amount: number, currency: string): string {
+  const digits = amount !== 0 && Math.abs(amount) < 1 ? 4 : 2;
+  try {
+    return new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency,
+      minimumFractionDigits: 2,
+      maximumFractionDigits: digits,
+    }).format(amount);
+  } catch {
+    return `${amount.toFixed(digits)} ${currency}`;
+  }
+}
+
+/** "Jun 1" for a `YYYY-MM-DD` day (a calendar date: no time zone moves it). */
+export const fmtDay = (day: string): string =>
+  new Date(`${day}T12:00:00Z`).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** "Jun 1, 09:30" in the event's zone: a table cell's date and time, short enough not to wrap. */
+export function fmtDayTime(iso: string, timeZone: string): string {
+  return new Date(iso).toLocaleString(undefined, {
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+}

@@ -1,5 +1,5 @@
 /**
- * Hash routes (`#/events`, `#/attendees/<eventId>`, `#/projector/<eventId>`):
+ * Hash routes (`#/events`, `#/attendees/<eventId>`, `#/reports/<eventId>`, `#/projector/<eventId>`):
  * they work the same from `file://` in the desktop app and from the loopback
  * listener, and never reach a server.
  */
@@ -11,6 +11,8 @@ export type Route =
   | { screen: 'resources' }
   | { screen: 'attendees'; eventId?: string }
   | { screen: 'traffic' }
+  | { screen: 'reports'; eventId?: string }
+  | { screen: 'backup' }
   | { screen: 'projector'; eventId?: string }
   | { screen: 'help'; section?: string };
 
@@ -21,9 +23,11 @@ export function parseRoute(hash: string): Route {
     case 'events':
     case 'resources':
     case 'traffic':
+    case 'backup':
       return { screen };
     case 'attendees':
     case 'projector':
+    case 'reports':
       return { screen, eventId };
     case 'help':
       return { screen, section: eventId };

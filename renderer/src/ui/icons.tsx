@@ -21,6 +21,11 @@ const paths: Record<string, ReactElement> = {
   back: <path d="M15 18l-6-6 6-6" />,
   key: <path d="M15 7a4 4 0 1 1-3.9 5H3v3h3v3h3v-3h2.1A4 4 0 0 1 15 7z" />,
   plug: <path d="M9 2v6M15 2v6M6 8h12v3a6 6 0 0 1-12 0zM12 17v5" />,
+  reports: <path d="M4 20V10M10 20V4M16 20v-7M22 20H2" />,
+  backup: <path d="M12 3v12m0 0-4-4m4 4 4-4M4 15v4a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-4" />,
+  download: <path d="M12 4v11m0 0-4-4m4 4 4-4M5 20h14" />,
+  copyEvent: <path d="M8 8h11v11H8zM5 16V5h11" />,
+  archive: <path d="M3 5h18v4H3zM5 9v10h14V9M10 13h4" />,
 };
 
 export function Icon({ name }: { name: keyof typeof paths }) {
