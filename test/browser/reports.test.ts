@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { AzureOpenAI } from 'openai';
-import type { Browser, Download, Page } from 'playwright';
+import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageRangeReport } from '../../shared/types.js';
 import { csvRecords } from '../support/csv.js';
@@ -103,7 +103,7 @@ function emulatorCount() {
 }
 
 async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
-  const [download] = (await Promise.all([page.waitForEvent('download'), click()])) as [Download, void];
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
   const path = await download.path();
   return { name: download.suggestedFilename(), text: await readFile(path as string, 'utf8') };
 }
