@@ -11,6 +11,7 @@ import { kit } from '../client';
 import { Dialog } from '../ui/dialog';
 import { Check, Field, type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
 import { Banner } from '../ui/states';
+import { type BudgetDraft, BudgetFields, budgetDraft, moneyErrors, toBudget } from './cost-fields';
 
 interface Draft {
   name: string;
@@ -28,6 +29,7 @@ interface Draft {
   allowedOrigins: string;
   resourceIds: string[];
   enabled: boolean;
+  budget: BudgetDraft;
 }
 
 const fieldNames = [
@@ -45,6 +47,7 @@ const fieldNames = [
   'sharedCode',
   'allowedOrigins',
   'resourceIds',
+  'costBudget',
 ];
 
 function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draft {
@@ -65,6 +68,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
       allowedOrigins: (e.allowedOrigins ?? []).join(' '),
       resourceIds: e.resourceIds,
       enabled: e.enabled,
+      budget: budgetDraft(e.costBudget),
     };
   const tz = localTimeZone();
   // Starting on the current 5 minutes makes a new event live at once; workshops rarely run past a day.
@@ -85,6 +89,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
     allowedOrigins: '',
     resourceIds: resources.filter((r) => r.enabled).map((r) => r.id),
     enabled: true,
+    budget: budgetDraft(),
   };
 }
 
@@ -122,6 +127,7 @@ function toInput(d: Draft, editing: boolean) {
     allowedOrigins: optional(origins(d.allowedOrigins), editing),
     resourceIds: d.resourceIds,
     enabled: d.enabled,
+    costBudget: optional(toBudget(d.budget) ?? undefined, editing),
   };
 }
 
@@ -130,6 +136,7 @@ function friendly(errors: FieldErrors, d: Draft): FieldErrors {
   const out = { ...errors };
   if (out.startsAt && !fromZonedInput(d.start, 'UTC')) out.startsAt = 'Pick a start date and time.';
   if (out.endsAt && !fromZonedInput(d.end, 'UTC')) out.endsAt = 'Pick an end date and time.';
+  if (out.costBudget) out.costBudget = moneyErrors(out, 'costBudget') as string;
   if (out.allowedOrigins)
     out.allowedOrigins = 'Origins like http://localhost:5173 (scheme, host and port; no path), separated by spaces.';
   for (const k of ['dailyRequestCap', 'maxTokenCap', 'capacity', 'dailyTokenBudget'])
@@ -346,6 +353,7 @@ export function EventForm(props: {
             hint="Web pages whose scripts may call the API with this event's keys (browser labs), e.g. http://localhost:5173. Empty: any page."
             full
           />
+          <BudgetFields value={d.budget} onChange={(v) => set('budget', v)} error={errors.costBudget} />
           <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
             {(id, describedBy) => (
               <fieldset className="checklist" id={id} aria-describedby={describedBy}>

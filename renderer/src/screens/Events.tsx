@@ -1,4 +1,7 @@
-/** Events: the list with their state, create/edit, enable/disable, delete with confirmation. */
+/**
+ * Events: the list with their state, create/edit, enable/disable, duplicate, archive once over (and back),
+ * delete with confirmation.
+ */
 import { useState } from 'react';
 import type { EventView, ResourceView } from '../../../shared/contract';
 import { kit } from '../client';
@@ -10,9 +13,11 @@ import { Icon } from '../ui/icons';
 import { PageHead, Pill } from '../ui/page';
 import { Empty, Loaded } from '../ui/states';
 import { useToast } from '../ui/toast';
+import { EventDuplicate } from './EventDuplicate';
 import { EventForm } from './EventForm';
 
 export function eventState(e: EventView, now = Date.now()): { label: string; kind?: 'ok' | 'warn' | 'bad' | 'accent' } {
+  if (e.archivedAt) return { label: 'Archived' };
   if (!e.enabled) return { label: 'Disabled', kind: 'warn' };
   if (now < Date.parse(e.startsAt)) return { label: 'Upcoming', kind: 'accent' };
   if (now >= Date.parse(e.endsAt)) return { label: 'Ended' };
@@ -20,10 +25,13 @@ export function eventState(e: EventView, now = Date.now()): { label: string; kin
 }
 
 export function Events() {
-  const events = useLoad(() => kit.events.list({}), []);
+  const [showArchived, setShowArchived] = useState(false);
+  const events = useLoad(() => kit.events.list({ includeArchived: showArchived }), [showArchived]);
   const resources = useLoad(() => kit.resources.list({}), []);
   const [editing, setEditing] = useState<EventView | 'new'>();
   const [deleting, setDeleting] = useState<EventView>();
+  const [copying, setCopying] = useState<EventView>();
+  const [archiving, setArchiving] = useState<EventView>();
   const toast = useToast();
 
   const resourceNames = (ids: string[], all: ResourceView[]) =>
@@ -31,6 +39,16 @@ export function Events() {
       .map((id) => all.find((r) => r.id === id)?.deployment)
       .filter(Boolean)
       .join(', ') || 'none';
+
+  async function unarchive(e: EventView) {
+    try {
+      await kit.events.unarchive({ id: e.id });
+      toast(`${e.name} is back in the list.`);
+      events.reload();
+    } catch (err) {
+      toast((err as Error).message, true);
+    }
+  }
 
   async function toggle(e: EventView) {
     try {
@@ -48,10 +66,16 @@ export function Events() {
         title="Events"
         subtitle="Each event has its own join code, time window, caps and deployments."
         actions={
-          <button type="button" className="primary" onClick={() => setEditing('new')} disabled={!resources.data}>
-            <Icon name="plus" />
-            New event
-          </button>
+          <>
+            <label className="check">
+              <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} />
+              Show archived
+            </label>
+            <button type="button" className="primary" onClick={() => setEditing('new')} disabled={!resources.data}>
+              <Icon name="plus" />
+              New event
+            </button>
+          </>
         }
       />
       <section className="card flush">
@@ -89,7 +113,7 @@ export function Events() {
                       const st = eventState(e);
                       return (
                         <tr key={e.id}>
-                          <td>
+                          <td className="event-cell">
                             <div className="cell-title">{e.name}</div>
                             <div className="cell-sub">
                               code <span className="mono">{e.code}</span>
@@ -110,18 +134,43 @@ export function Events() {
                           <td className="small">{resourceNames(e.resourceIds, resources.data ?? [])}</td>
                           <td className="actions-cell">
                             <div className="actions" style={{ justifyContent: 'flex-end' }}>
-                              <a className="btn small" href={href({ screen: 'projector', eventId: e.id })}>
-                                QR code
-                              </a>
-                              <a className="btn small" href={href({ screen: 'attendees', eventId: e.id })}>
-                                Attendees
-                              </a>
-                              <button type="button" className="small" onClick={() => setEditing(e)}>
-                                Edit
-                              </button>
-                              <button type="button" className="small" onClick={() => void toggle(e)}>
-                                {e.enabled ? 'Disable' : 'Enable'}
-                              </button>
+                              {e.archivedAt ? (
+                                <>
+                                  <a className="btn small" href={href({ screen: 'reports', eventId: e.id })}>
+                                    Report
+                                  </a>
+                                  <button type="button" className="small" onClick={() => setCopying(e)}>
+                                    Duplicate
+                                  </button>
+                                  <button type="button" className="small" onClick={() => void unarchive(e)}>
+                                    Unarchive
+                                  </button>
+                                </>
+                              ) : (
+                                <>
+                                  <a className="btn small" href={href({ screen: 'projector', eventId: e.id })}>
+                                    QR code
+                                  </a>
+                                  <a className="btn small" href={href({ screen: 'attendees', eventId: e.id })}>
+                                    Attendees
+                                  </a>
+                                  <button type="button" className="small" onClick={() => setEditing(e)}>
+                                    Edit
+                                  </button>
+                                  <button type="button" className="small" onClick={() => setCopying(e)}>
+                                    Duplicate
+                                  </button>
+                                  {Date.parse(e.endsAt) <= Date.now() ? (
+                                    <button type="button" className="small" onClick={() => setArchiving(e)}>
+                                      Archive
+                                    </button>
+                                  ) : (
+                                    <button type="button" className="small" onClick={() => void toggle(e)}>
+                                      {e.enabled ? 'Disable' : 'Enable'}
+                                    </button>
+                                  )}
+                                </>
+                              )}
                               <button
                                 type="button"
                                 className="small danger"
@@ -153,6 +202,33 @@ export function Events() {
             events.reload();
           }}
         />
+      )}
+      {copying && (
+        <EventDuplicate
+          event={copying}
+          onClose={() => setCopying(undefined)}
+          onSaved={(e) => {
+            setCopying(undefined);
+            toast(`${e.name} created. Join code: ${e.code}`);
+            events.reload();
+          }}
+        />
+      )}
+      {archiving && (
+        <Confirm
+          title={`Archive ${archiving.name}?`}
+          confirmLabel="Archive event"
+          onClose={() => setArchiving(undefined)}
+          onConfirm={async () => {
+            await kit.events.archive({ id: archiving.id });
+            toast(`${archiving.name} archived. Its report stays under Reports.`);
+            events.reload();
+          }}
+        >
+          Its keys stop working for good and its join page closes; attendees can no longer download their usage. Its
+          attendees, usage and report are kept, and it leaves the lists (tick “Show archived” to see it). You can
+          unarchive it later.
+        </Confirm>
       )}
       {deleting && (
         <Confirm

@@ -4,9 +4,9 @@
  * a glance, the event-day checks, and what to do when nobody reaches the kit.
  */
 import type { EventView } from '../../../shared/contract';
-import type { KitInfo } from '../../../shared/types';
+import type { KitInfo, UsageRangeReport } from '../../../shared/types';
 import { kit } from '../client';
-import { fmtCompact, fmtMs, fmtRange, fmtRelative } from '../lib/format';
+import { fmtCompact, fmtMoney, fmtMs, fmtRange, fmtRelative } from '../lib/format';
 import { href } from '../lib/router';
 import { useTicker, useTrafficModel } from '../lib/traffic';
 import { useLoad } from '../lib/use-load';
@@ -17,7 +17,7 @@ import { PageHead, Pill } from '../ui/page';
 import { NoDevicesAdvice, PreflightPanel } from '../ui/preflight';
 import { Empty, Loaded } from '../ui/states';
 
-type EventRow = EventView & { requestsToday: number };
+type EventRow = EventView & { requestsToday: number; costs?: Pick<UsageRangeReport, 'costs' | 'totals'> };
 
 async function loadEvents(): Promise<EventRow[]> {
   const events = await kit.events.list({});
@@ -25,8 +25,52 @@ async function loadEvents(): Promise<EventRow[]> {
   return Promise.all(
     visible.map(async (e) => {
       const usage = await kit.usage.report({ eventId: e.id }).catch(() => undefined);
-      return { ...e, requestsToday: usage?.attendees.reduce((n, a) => n + a.requests, 0) ?? 0 };
+      // The estimate against the budget covers the whole event so far.
+      const report = e.costBudget ? await kit.reports.usage({ eventId: e.id }).catch(() => undefined) : undefined;
+      return {
+        ...e,
+        requestsToday: usage?.attendees.reduce((n, a) => n + a.requests, 0) ?? 0,
+        ...(report ? { costs: { costs: report.costs, totals: report.totals } } : {}),
+      };
     }),
+  );
+}
+
+/** The event's estimated cost against its budget, or why it cannot be shown. */
+function BudgetLine({ e }: { e: EventRow }) {
+  const budget = e.costBudget;
+  if (!budget || !e.costs) return null;
+  const { costs, totals } = e.costs;
+  const used = costs.budgetUsed;
+  return (
+    <div className="budget-line" data-testid={`budget-${e.code}`}>
+      {used !== undefined && totals.cost !== undefined && costs.currency ? (
+        <>
+          <div className="spread small">
+            <span>
+              Estimated cost <strong>{fmtMoney(totals.cost, costs.currency)}</strong> of{' '}
+              {fmtMoney(budget.amount, budget.currency)}
+            </span>
+            <span className={used > 1 ? 'status-code bad' : used > 0.8 ? 'status-code warn' : 'muted'}>
+              {Math.round(used * 100)} %
+            </span>
+          </div>
+          <progress
+            className={`budget${used > 1 ? ' over' : ''}`}
+            max={1}
+            value={Math.min(1, used)}
+            aria-label={`Budget used by ${e.name}`}
+          />
+        </>
+      ) : (
+        <span className="small muted">
+          Budget {fmtMoney(budget.amount, budget.currency)}:{' '}
+          {costs.currencies.length === 0
+            ? 'no resource of this event has a price yet.'
+            : `prices are in ${costs.currencies.join(' and ')}; the budget needs the same single currency.`}
+        </span>
+      )}
+    </div>
   );
 }
 
@@ -68,7 +112,12 @@ function EventTile({ e, devices }: { e: EventRow; devices: number }) {
             <Icon name="attendees" />
             Attendees
           </a>
+          <a className="btn small" href={href({ screen: 'reports', eventId: e.id })}>
+            <Icon name="reports" />
+            Report
+          </a>
         </div>
+        <BudgetLine e={e} />
       </div>
       <div className="kpis">
         <div>

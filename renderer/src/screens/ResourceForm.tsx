@@ -12,6 +12,7 @@ import { authLabels, entraModeLabels, kindInfo } from '../lib/resource-kinds';
 import { Dialog } from '../ui/dialog';
 import { Check, type FieldErrors, issuesToErrors, SelectField, serverErrorToFields, TextField } from '../ui/form';
 import { Banner } from '../ui/states';
+import { moneyErrors, type PriceDraft, PriceFields, priceDraft, toPricing } from './cost-fields';
 
 type AuthType = ResourceAuth['type'];
 
@@ -30,6 +31,7 @@ interface Draft {
   clientId: string;
   weight: string;
   enabled: boolean;
+  price: PriceDraft;
 }
 
 const fieldNames = [
@@ -42,6 +44,7 @@ const fieldNames = [
   'apiVersion',
   'auth',
   'weight',
+  'pricing',
 ];
 
 function initialDraft(r?: ResourceView): Draft {
@@ -61,6 +64,7 @@ function initialDraft(r?: ResourceView): Draft {
     clientId: auth?.type === 'entra' ? (auth.clientId ?? '') : '',
     weight: r?.weight ? String(r.weight) : '',
     enabled: r?.enabled ?? true,
+    price: priceDraft(r?.pricing),
   };
 }
 
@@ -117,6 +121,8 @@ export function ResourceForm(props: {
       ...(info.model && d.model.trim() ? { model: d.model.trim() } : props.resource?.model ? { model: null } : {}),
       ...(d.apiVersion.trim() && info.apiVersion ? { apiVersion: d.apiVersion.trim() } : {}),
       auth: auth(),
+      // Empty price fields: none on a new resource, and a stored price cleared on edit.
+      ...((p) => (p ? { pricing: p } : props.resource?.pricing ? { pricing: null } : {}))(toPricing(d.price)),
       ...(d.weight.trim() ? { weight: /^\d+$/.test(d.weight.trim()) ? Number(d.weight) : d.weight } : {}),
       enabled: d.enabled,
     };
@@ -126,6 +132,7 @@ export function ResourceForm(props: {
     const local = parsed.success ? {} : issuesToErrors(parsed.error);
     if (!playground && !d.endpoint.trim()) local.endpoint = 'The resource needs an endpoint URL.';
     if (local.weight) local.weight = 'A whole number from 1 to 1000, or empty.';
+    if (local.pricing) local.pricing = moneyErrors(local, 'pricing') as string;
     if (local.auth)
       local.auth =
         d.authType === 'entra'
@@ -303,6 +310,7 @@ export function ResourceForm(props: {
               )}
             </>
           )}
+          <PriceFields value={d.price} onChange={(v) => set('price', v)} error={errors.pricing} />
           <div className="full">
             <Check
               label="Enabled: route attendee calls to this resource"
