@@ -8,7 +8,7 @@
  * apostrophe: attendee names come from attendees.
  */
 import type { UsageRangeReport } from './types.js';
-import { isoInZone } from './zoned-iso.js';
+import { isoInZone } from './zoned-time.js';
 
 export type CsvCell = string | number | boolean | null | undefined;
 

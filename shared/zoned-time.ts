@@ -112,3 +112,20 @@ export function allTimeZones(): string[] {
 }
 
 export const localTimeZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+/**
+ * An instant written as ISO 8601 on the wall clock of `timeZone`, seconds precision, with its offset
+ * (`2026-06-01T10:15:30+02:00`): what the exports put in a date column, so a spreadsheet shows the
+ * venue's time and a parser still gets the instant.
+ */
+export function isoInZone(iso: string, timeZone: string): string {
+  const ms = Math.floor(Date.parse(iso) / 1000) * 1000;
+  const p = wallParts(ms, timeZone);
+  const offsetMin = Math.round(zoneOffsetMs(ms, timeZone) / 60_000);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  return (
+    `${String(p.year ?? 1970).padStart(4, '0')}-${pad(p.month ?? 1)}-${pad(p.day ?? 1)}T${pad(p.hour ?? 0)}:${pad(p.minute ?? 0)}:${pad(p.second ?? 0)}` +
+    `${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`
+  );
+}

@@ -16,7 +16,7 @@ import {
   reportFileName,
 } from '../../shared/report-csv.js';
 import type { UsageRangeReport } from '../../shared/types.js';
-import { isoInZone } from '../../shared/zoned-iso.js';
+import { isoInZone } from '../../shared/zoned-time.js';
 import { csvRecords, parseCsv } from '../support/csv.js';
 
 const zero = { requests: 0, promptTokens: 0, completionTokens: 0, totalTokens: 0, errors: 0 };

@@ -6,8 +6,8 @@
  */
 import type { EventView, ParsedInput } from '../../../shared/contract.js';
 import type { KitEvent } from '../../../shared/types.js';
+import { describeInstant } from '../../../shared/zoned-time.js';
 import { newEventCode, newId } from '../auth/keys.js';
-import { describeInstant } from '../auth/time-window.js';
 import { KitError } from '../errors.js';
 import type { StoreDriver } from '../store/store-driver.js';
 

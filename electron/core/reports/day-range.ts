@@ -4,7 +4,7 @@
  * length in hours around a DST change), and the range an event covers.
  */
 import type { KitEvent } from '../../../shared/types.js';
-import { dayIn } from '../auth/time-window.js';
+import { dayIn } from '../../../shared/zoned-time.js';
 import { KitError } from '../errors.js';
 
 /** The longest range one report walks (a term-long course fits; a typo of a year does not run away). */

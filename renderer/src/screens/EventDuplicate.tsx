@@ -7,8 +7,8 @@
 import { useState } from 'react';
 import type { EventView } from '../../../shared/contract';
 import { schemas } from '../../../shared/schemas';
+import { fromZonedInput, offsetLabel, toZonedInput } from '../../../shared/zoned-time';
 import { kit } from '../client';
-import { fromZonedInput, offsetLabel, toZonedInput } from '../lib/zoned-time';
 import { Dialog } from '../ui/dialog';
 import { type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
 import { Banner } from '../ui/states';
