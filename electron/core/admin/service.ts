@@ -3,7 +3,9 @@
  * HTTP, Electron IPC) validate the input against the contract's schema and
  * then call `handlers[method](parsed)`; nothing here knows about transports.
  */
+
 import type { MethodName, Output, ParsedInput } from '../../../shared/contract.js';
+import { kindOf } from '../../../shared/resource-kinds/table.js';
 import { clearableEventFields } from '../../../shared/schemas.js';
 import type { KitEvent, KitInfo, Resource } from '../../../shared/types.js';
 import { dayIn } from '../../../shared/zoned-time.js';
@@ -78,7 +80,8 @@ export function createAdminService(deps: AdminDeps): Handlers {
       throw new KitError('conflict', `Another event already uses the code "${code}".`);
   }
   function checkEndpoint(kind: Resource['kind'], endpoint: string | undefined): string {
-    if (kind === 'playground') return 'builtin:playground';
+    const builtin = kindOf(kind).builtinEndpoint;
+    if (builtin) return builtin;
     if (!endpoint) throw new KitError('invalid_input', `endpoint: a ${kind} resource needs an endpoint URL.`);
     return endpoint;
   }
@@ -112,7 +115,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
         ...old,
         ...patch,
         kind,
-        endpoint: checkEndpoint(kind, patch.endpoint ?? (old.kind === 'playground' ? undefined : old.endpoint)),
+        endpoint: checkEndpoint(kind, patch.endpoint ?? (kindOf(old.kind).builtinEndpoint ? undefined : old.endpoint)),
         auth: patch.auth ? mergeAuth(old.auth, patch.auth) : old.auth,
       };
       // null (or an emptied field) clears the model: the family is read from the deployment name again.

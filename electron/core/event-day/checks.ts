@@ -4,6 +4,7 @@
  * `kit.info`), the tray and the headless start-up lines, so the organizer
  * reads the same words everywhere.
  */
+import { findKind } from '../../../shared/resource-kinds/table.js';
 import type {
   ClockFacts,
   DiskFacts,
@@ -53,7 +54,7 @@ export function resourcesCheck(resources: readonly ResourceCheckFacts[]): Prefli
       action: 'Open Resources, fix the endpoint or key and test again, or add a second resource for the deployment.',
     };
   }
-  const untested = relevant.filter((r) => r.kind !== 'playground' && !r.lastTest && r.health === 'unknown');
+  const untested = relevant.filter((r) => !findKind(r.kind)?.builtinEndpoint && !r.lastTest && r.health === 'unknown');
   if (untested.length)
     return {
       ...base,

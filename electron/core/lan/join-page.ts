@@ -6,7 +6,9 @@
  * the device knows (its time zone, its key). Its data travels as a JSON block,
  * not as script, so the CSP can stay at one script hash.
  */
+
 import { createHash } from 'node:crypto';
+import { findKind } from '../../../shared/resource-kinds/table.js';
 import type { KitEvent } from '../../../shared/types.js';
 import { joinScript } from './join-script.js';
 import { KEY_SLOT, type Sample } from './samples.js';
@@ -36,15 +38,8 @@ export interface JoinPageInput {
   qrSvg: string;
 }
 
-const kindLabel: Record<string, string> = {
-  'azure-openai': 'Azure OpenAI',
-  'azure-inference': 'AI inference',
-  'azure-search': 'search index',
-  'foundry-agents': 'agents',
-  mcp: 'MCP server',
-  'openai-compatible': 'OpenAI-compatible',
-  playground: 'offline model',
-};
+/** The join page's word for a kind of deployment (its descriptor's). */
+const attendeeLabel = (kind: string): string => findKind(kind)?.attendeeLabel ?? kind;
 
 const style = `
 :root{color-scheme:light dark;--bg:#f4f5f9;--card:#fff;--ink:#191c2b;--muted:#4f566b;--line:#d5d8e3;--accent:#2747d6;--accent-ink:#fff;--code:#eef0f7;--ok:#136c2e;--warn:#8a4b00;--bad:#b3261e}
@@ -157,7 +152,7 @@ ${
   }</div>
 ${p.caUrl ? '<p class="muted">HTTPS uses the kit\'s own certificate authority: save the certificate next to your code; the samples and .env point to it.</p>' : ''}
 <p style="margin-top:.9rem">Deployments</p>
-<ul class="chips">${p.deployments.map((d) => `<li>${esc(d.name)} <span class="muted">${esc(kindLabel[d.kind] ?? d.kind)}</span></li>`).join('')}</ul>
+<ul class="chips">${p.deployments.map((d) => `<li>${esc(d.name)} <span class="muted">${esc(attendeeLabel(d.kind))}</span></li>`).join('')}</ul>
 <p style="margin-top:.9rem">My usage</p>
 <p id="usage" aria-live="polite">…</p>
 <button id="refresh-usage" type="button">Refresh usage</button>

@@ -8,6 +8,7 @@
  * why; with the kit's HTTPS listener on, the samples use it and trust the
  * kit's local CA through the standard environment variables instead.
  */
+import { kindsServing } from '../../../shared/resource-kinds/table.js';
 import type { ResourceKind } from '../../../shared/types.js';
 
 export const KEY_SLOT = '__YOUR_API_KEY__';
@@ -31,7 +32,7 @@ export interface Sample {
   code: string;
 }
 
-const chatKinds = new Set(['azure-openai', 'openai-compatible', 'playground']);
+const chatKinds = new Set<string>(kindsServing('deployments'));
 
 const first = (ctx: SampleContext, kinds: Set<string>) => ctx.deployments.find((d) => kinds.has(d.kind))?.name;
 const str = (s: string) => JSON.stringify(s);
@@ -209,8 +210,8 @@ await client.close();
 export function buildSamples(ctx: SampleContext): Sample[] {
   const chat = first(ctx, chatKinds);
   // The inference route serves chat models of every kind, an azure-inference one first.
-  const inference = first(ctx, new Set(['azure-inference'])) ?? chat;
-  const mcpServer = first(ctx, new Set(['mcp']));
+  const inference = first(ctx, new Set<string>(kindsServing('inference'))) ?? chat;
+  const mcpServer = first(ctx, new Set<string>(kindsServing('mcp')));
   const out: Sample[] = [];
   if (chat) out.push(pyOpenAI(ctx, chat), jsOpenAI(ctx, chat));
   if (inference) out.push(pyInference(ctx, inference), jsInference(ctx, inference));

@@ -5,10 +5,11 @@
  */
 import { useState } from 'react';
 import type { ResourceView } from '../../../shared/contract';
+import { kindOf } from '../../../shared/resource-kinds/table';
 import { resourceCreateSchema, resourceUpdateSchema, SECRET_MASK } from '../../../shared/schemas';
 import { type EntraMode, entraModes, type ResourceAuth, type ResourceKind, resourceKinds } from '../../../shared/types';
 import { kit } from '../client';
-import { authLabels, entraModeLabels, kindInfo } from '../lib/resource-kinds';
+import { authLabels, entraModeLabels } from '../lib/resource-kinds';
 import { Dialog } from '../ui/dialog';
 import { Check, type FieldErrors, issuesToErrors, SelectField, serverErrorToFields, TextField } from '../ui/form';
 import { Banner } from '../ui/states';
@@ -52,7 +53,7 @@ function initialDraft(r?: ResourceView): Draft {
   return {
     name: r?.name ?? '',
     kind: r?.kind ?? 'azure-openai',
-    endpoint: r && r.kind !== 'playground' ? r.endpoint : '',
+    endpoint: r && !kindOf(r.kind).builtinEndpoint ? r.endpoint : '',
     deployment: r?.deployment ?? '',
     upstreamDeployment: r?.upstreamDeployment ?? '',
     model: r?.model ?? '',
@@ -80,8 +81,9 @@ export function ResourceForm(props: {
   const stored = props.resource?.auth;
   /** Editing with the same auth type and an empty secret field keeps the stored secret. */
   const keepSecret = !d.secret && stored?.type === d.authType;
-  const info = kindInfo[d.kind];
-  const playground = d.kind === 'playground';
+  const info = kindOf(d.kind);
+  /** A built-in kind (the playground) has no endpoint and no credential. */
+  const playground = info.builtinEndpoint !== undefined;
 
   function auth(): ResourceAuth {
     if (playground) return { type: 'none' };
@@ -118,8 +120,8 @@ export function ResourceForm(props: {
       deployment: d.deployment,
       ...(d.upstreamDeployment.trim() ? { upstreamDeployment: d.upstreamDeployment.trim() } : {}),
       // On edit an emptied field clears the model (null); a new resource simply has none.
-      ...(info.model && d.model.trim() ? { model: d.model.trim() } : props.resource?.model ? { model: null } : {}),
-      ...(d.apiVersion.trim() && info.apiVersion ? { apiVersion: d.apiVersion.trim() } : {}),
+      ...(info.namesModel && d.model.trim() ? { model: d.model.trim() } : props.resource?.model ? { model: null } : {}),
+      ...(d.apiVersion.trim() && info.defaultApiVersion ? { apiVersion: d.apiVersion.trim() } : {}),
       auth: auth(),
       // Empty price fields: none on a new resource, and a stored price cleared on edit.
       ...((p) => (p ? { pricing: p } : props.resource?.pricing ? { pricing: null } : {}))(toPricing(d.price)),
@@ -197,10 +199,10 @@ export function ResourceForm(props: {
           <SelectField
             label="Kind"
             value={d.kind}
-            options={resourceKinds.map((k) => ({ value: k, label: kindInfo[k].label }))}
+            options={resourceKinds.map((k) => ({ value: k, label: kindOf(k).label }))}
             onChange={(k) => {
               set('kind', k);
-              if (k === 'playground') set('authType', 'none');
+              if (kindOf(k).builtinEndpoint) set('authType', 'none');
             }}
             error={errors.kind}
           />
@@ -210,12 +212,12 @@ export function ResourceForm(props: {
               value={d.endpoint}
               onChange={(v) => set('endpoint', v)}
               error={errors.endpoint}
-              placeholder={info.endpoint}
+              placeholder={info.endpointHint}
               full
             />
           )}
           <TextField
-            label={info.deployment}
+            label={info.deploymentLabel}
             value={d.deployment}
             onChange={(v) => set('deployment', v)}
             error={errors.deployment}
@@ -229,7 +231,7 @@ export function ResourceForm(props: {
             placeholder="same"
             hint="Only when upstream knows it by another name."
           />
-          {info.model && (
+          {info.namesModel && (
             <TextField
               label="Model"
               value={d.model}
@@ -239,7 +241,7 @@ export function ResourceForm(props: {
               hint="The model behind the deployment, when its name does not say. Reasoning models (o-series, gpt-5) get the token cap as max_completion_tokens."
             />
           )}
-          {info.apiVersion && (
+          {info.defaultApiVersion && (
             <TextField
               label="API version"
               value={d.apiVersion}
@@ -264,7 +266,7 @@ export function ResourceForm(props: {
               <SelectField
                 label="Authentication"
                 value={d.authType}
-                options={(['api-key', 'entra', 'bearer', 'none'] as const).map((t) => ({
+                options={info.authModes.map((t) => ({
                   value: t,
                   label: authLabels[t],
                 }))}

@@ -1,10 +1,11 @@
 /** Resources: the upstream services behind the deployment names, with "Test connection" and routing health. */
 import { useState } from 'react';
 import type { ResourceView } from '../../../shared/contract';
+import { kindOf } from '../../../shared/resource-kinds/table';
 import type { ResourceTestResult } from '../../../shared/types';
 import { kit } from '../client';
 import { fmtMs } from '../lib/format';
-import { authLabels, kindInfo } from '../lib/resource-kinds';
+import { authLabels } from '../lib/resource-kinds';
 import { useLoad } from '../lib/use-load';
 import { Confirm } from '../ui/dialog';
 import { Icon } from '../ui/icons';
@@ -120,7 +121,7 @@ export function Resources() {
                       <tr key={r.id}>
                         <td>
                           <div className="cell-title">{r.name}</div>
-                          <div className="cell-sub">{kindInfo[r.kind].label}</div>
+                          <div className="cell-sub">{kindOf(r.kind).label}</div>
                         </td>
                         <td className="mono">
                           {r.deployment}

@@ -7,6 +7,7 @@
  * `objects/object-calls.ts`); new agents are named, and a name belongs to whoever created
  * it first.
  */
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import { collectionRoutes } from '../objects/collections.js';
@@ -15,17 +16,12 @@ import { listObjects } from '../objects/object-lists.js';
 import type { ObjectType } from '../objects/ownership.js';
 import type { ProxyCall } from '../pipeline/call.js';
 import type { ProxyRoute } from '../route.js';
+import { withApiVersion } from '../targets/api-version.js';
 
-export const DEFAULT_AGENTS_API_VERSION = 'v1';
+/** The same path on the project endpoint, with the client's query and the project's api-version. */
+export const projectTarget: Target = (call, r) => `${call.deps.upstream.base(r)}${call.path}${withApiVersion(call, r)}`;
 
-/** The same path on the project endpoint, with the client's query (parsed, so `api%2Dversion` counts). */
-export const projectTarget: Target = (call, r) => {
-  const q = new URLSearchParams(call.query);
-  if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_AGENTS_API_VERSION);
-  return `${call.deps.upstream.base(r)}${call.path}?${q}`;
-};
-
-const foundry = (call: ProxyCall): Resource[] => homeResources(call, ['foundry-agents'], 'Foundry agents resource');
+const foundry = (call: ProxyCall): Resource[] => homeResources(call, kindsServing('agents'), 'Foundry agents resource');
 const idParam = (call: ProxyCall) => call.params.id ?? '';
 const collection = (path: string, type: ObjectType, upload = false) =>
   collectionRoutes(path, type, { home: foundry, target: projectTarget, upload });

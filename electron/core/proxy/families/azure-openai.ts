@@ -6,21 +6,14 @@
  * edits) stream straight through; binary answers (speech) stream straight
  * back.
  */
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
-import { DEFAULT_AZURE_API_VERSION } from '../metering/output-token-dialect.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';
-import { openAiKinds, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { openAiKinds, resolveDeployment } from '../pipeline/deployments.js';
 import { forward, type UpstreamRequest } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-
-export { DEFAULT_AZURE_API_VERSION };
-
-export function withApiVersion(call: ProxyCall, resource: Resource): string {
-  if (call.query.has('api-version')) return call.search;
-  const q = new URLSearchParams(call.query);
-  if (!q.has('api-version')) q.set('api-version', resource.apiVersion ?? DEFAULT_AZURE_API_VERSION);
-  return `?${q}`;
-}
+import { withApiVersion } from '../targets/api-version.js';
 
 /** OpenAI-compatible servers have no "extensions" flavour: the plain operation is the closest. */
 const compatibleOperation = (operation: string) => operation.replace(/^extensions\//, '');
@@ -28,7 +21,7 @@ const compatibleOperation = (operation: string) => operation.replace(/^extension
 /** Where one OpenAI-style JSON operation goes on a given resource. */
 export function openAiJsonTarget(call: ProxyCall, r: Resource, operation: string, json: Json): UpstreamRequest {
   const base = call.deps.upstream.base(r);
-  if (r.kind === 'azure-openai') {
+  if (kindOf(r.kind).wire === 'azure-openai') {
     return {
       url: `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}${withApiVersion(call, r)}`,
     };
@@ -66,7 +59,7 @@ function deploymentMultipart(operation: string) {
       build: (r) => {
         const base = call.deps.upstream.base(r);
         const url =
-          r.kind === 'azure-openai'
+          kindOf(r.kind).wire === 'azure-openai'
             ? `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}${withApiVersion(call, r)}`
             : `${base}/${operation}`;
         return { url, body };

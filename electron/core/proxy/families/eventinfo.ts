@@ -3,21 +3,11 @@
  * caps and capabilities), in the shape the Azure AI Proxy's playground reads
  * (snake_case, capabilities grouped by kind), plus the kit's own fields.
  */
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { ResourceKind } from '../../../../shared/types.js';
 import { sendJson } from '../../http/send-json.js';
 import type { ProxyCall } from '../pipeline/call.js';
 import type { ProxyRoute } from '../route.js';
-
-/** The Azure AI Proxy's capability names for each kind of resource. */
-const capabilityOf: Record<ResourceKind, string> = {
-  'azure-openai': 'openai-chat',
-  'openai-compatible': 'openai-chat',
-  playground: 'openai-chat',
-  'azure-inference': 'azure-inference',
-  'azure-search': 'azure-ai-search',
-  'foundry-agents': 'foundry-agents',
-  mcp: 'mcp-server',
-};
 
 async function eventInfo(call: ProxyCall): Promise<void> {
   const { event, attendee } = call.caller;
@@ -26,7 +16,7 @@ async function eventInfo(call: ProxyCall): Promise<void> {
   for (const r of call.deps.store.resourcesOf(event)) {
     if (deployments.some((d) => d.name === r.deployment && d.kind === r.kind)) continue;
     deployments.push({ name: r.deployment, kind: r.kind });
-    const capability = capabilityOf[r.kind];
+    const capability = kindOf(r.kind).capability;
     const list = capabilities[capability] ?? [];
     if (!list.includes(r.deployment)) list.push(r.deployment);
     capabilities[capability] = list;

@@ -4,11 +4,15 @@
  * `/info`, the query) names, also under `/models/...`, the Foundry endpoint
  * shape that `ModelClient(endpoint + "/models")` sends.
  */
+
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { ProxyCall } from '../pipeline/call.js';
-import { eventResources, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { eventResources, modelKinds, resolveDeployment } from '../pipeline/deployments.js';
 import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-import { DEFAULT_INFERENCE_API_VERSION, modelKinds, modelTarget } from '../targets/model-target.js';
+import { apiVersionOf } from '../targets/api-version.js';
+import { modelTarget } from '../targets/model-target.js';
 
 function byModel(operation: string) {
   return async (call: ProxyCall): Promise<void> => {
@@ -23,19 +27,22 @@ function byModel(operation: string) {
   };
 }
 
+/** Kinds that answer the AI inference API's own routes. */
+const inferenceKinds = kindsServing('inference');
+
 /** Model metadata: the model named in the query, else the event's first inference resource. */
 async function info(call: ProxyCall): Promise<void> {
   const named = call.query.get('model') ?? undefined;
   const candidates = named
-    ? resolveDeployment(call, named, ['azure-inference'], 'model')
-    : resolveDeployment(call, eventResources(call, ['azure-inference'])[0]?.deployment, ['azure-inference'], 'model');
+    ? resolveDeployment(call, named, inferenceKinds, 'model')
+    : resolveDeployment(call, eventResources(call, inferenceKinds)[0]?.deployment, inferenceKinds, 'model');
   await forward(call, {
     deployment: candidates[0]?.deployment ?? '',
     candidates,
     build: (r) => {
       const q = new URLSearchParams(call.query);
       q.delete('model');
-      if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_INFERENCE_API_VERSION);
+      if (!q.has('api-version')) q.set('api-version', apiVersionOf(r) ?? '');
       // A resource behind a several-model endpoint answers for the model it is asked about.
       if (named) q.set('model', upstreamName(r));
       return { url: `${call.deps.upstream.base(r)}/info?${q}`, body: null };

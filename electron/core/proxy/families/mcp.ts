@@ -8,6 +8,7 @@
  * URL, so no `..` or encoded trick can leave it; the SSE transport's
  * `endpoint` event is pointed back at the kit so its POSTs come here too.
  */
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { ProxyCall } from '../pipeline/call.js';
@@ -83,7 +84,7 @@ function endpointRewriter(upstreamUrl: string, base: string, kitPrefix: string):
 
 async function mcp(call: ProxyCall): Promise<void> {
   const name = call.params.deployment ?? '';
-  const candidates = resolveDeployment(call, name, ['mcp'], 'MCP server');
+  const candidates = resolveDeployment(call, name, kindsServing('mcp'), 'MCP server');
   const prefix = `/mcp/${call.path.split('/')[2] ?? ''}`;
   const subPath = safeSubPath(call.path.slice(prefix.length));
   const method = call.req.method ?? 'GET';

@@ -9,12 +9,12 @@
  * inference, OpenAI-compatible, playground), each name once. Search indexes,
  * MCP servers and agent projects are not models.
  */
+
 import type { Resource } from '../../../../shared/types.js';
 import { sendJson } from '../../http/send-json.js';
 import type { ProxyCall } from '../pipeline/call.js';
-import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
+import { eventResources, modelKinds, resolveDeployment } from '../pipeline/deployments.js';
 import type { ProxyRoute } from '../route.js';
-import { modelKinds } from '../targets/model-target.js';
 
 interface ModelObject {
   id: string;

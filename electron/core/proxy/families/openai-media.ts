@@ -9,21 +9,23 @@
  * when the client was made without a `deployment` (the form names the
  * model, not the path): it reaches the deployment's own path upstream.
  */
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { readFormField } from '../../http/multipart-field.js';
 import type { ProxyCall } from '../pipeline/call.js';
-import { openAiKinds, resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { openAiKinds, resolveDeployment } from '../pipeline/deployments.js';
 import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
+import { withApiVersion } from '../targets/api-version.js';
 import { V1 } from '../targets/openai-targets.js';
-import { withApiVersion } from './azure-openai.js';
 import { byModelV1 } from './openai-v1.js';
 
 type Surface = 'v1' | 'dated';
 
 function mediaUrl(call: ProxyCall, r: Resource, operation: string, surface: Surface): string {
   const base = call.deps.upstream.base(r);
-  if (r.kind !== 'azure-openai') return `${base}/${operation}`;
+  if (kindOf(r.kind).wire !== 'azure-openai') return `${base}/${operation}`;
   if (surface === 'v1') return `${base}${V1}/${operation}${call.search}`;
   return `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}${withApiVersion(call, r)}`;
 }

@@ -7,14 +7,16 @@
  * responses (`responses.ts`), files and vector stores (`openai-files.ts`),
  * completions, images and audio (`openai-media.ts`).
  */
+
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
 import { collectionRoutes } from '../objects/collections.js';
 import { homeResources } from '../objects/object-calls.js';
 import type { ProxyCall } from '../pipeline/call.js';
-import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
+import { eventResources, modelKinds, resolveDeployment } from '../pipeline/deployments.js';
 import { forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-import { modelKinds, modelTarget } from '../targets/model-target.js';
+import { modelTarget } from '../targets/model-target.js';
 import { V1, v1Target } from '../targets/openai-targets.js';
 
 export { v1Target };
@@ -35,8 +37,8 @@ export function byModelV1(operation: string, kinds: readonly ResourceKind[] = mo
 
 /** Conversations live on the Foundry project, or on an Azure OpenAI resource's v1 API when there is none. */
 const conversationHome = (call: ProxyCall): Resource[] => {
-  const rs = eventResources(call, ['foundry-agents']);
-  return rs.length ? rs : homeResources(call, ['azure-openai'], 'Foundry agents resource');
+  const rs = eventResources(call, kindsServing('agents'));
+  return rs.length ? rs : homeResources(call, kindsServing('dated-objects'), 'Foundry agents resource');
 };
 
 export const openAiV1Routes: ProxyRoute[] = [

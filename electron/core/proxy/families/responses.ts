@@ -8,20 +8,22 @@
  * existing response (get, delete, cancel, input items) goes to the resource
  * that made it, and only for the attendee who made it.
  */
+
+import { kindOf, kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { createObject, noResource, objectCall, type Target } from '../objects/object-calls.js';
 import type { ObjectType } from '../objects/ownership.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';
-import { eventResources, resolveDeployment } from '../pipeline/deployments.js';
+import { eventResources, modelKinds, resolveDeployment } from '../pipeline/deployments.js';
 import type { ProxyRoute } from '../route.js';
-import { modelKinds, renamedFor } from '../targets/model-target.js';
+import { renamedFor } from '../targets/model-target.js';
 import { datedTarget, V1, v1Target } from '../targets/openai-targets.js';
 
 /** The model the body names, else the agent's Foundry project. */
 function responseHome(call: ProxyCall, body: Json | undefined): Resource[] {
   const model = typeof body?.model === 'string' ? body.model : undefined;
   if (model) return resolveDeployment(call, model, modelKinds, 'model');
-  const foundry = eventResources(call, ['foundry-agents']);
+  const foundry = eventResources(call, kindsServing('agents'));
   if (foundry.length) return foundry;
   throw body?.agent
     ? noResource('Foundry agents resource', call)
@@ -36,7 +38,7 @@ function modelCall(target: Target, type: ObjectType | undefined) {
       home: responseHome,
       target,
       // A Foundry project answers for its agents; a model resource gets the model by its upstream name.
-      build: (c, r, body) => ({ url: target(c, r), ...(r.kind === 'foundry-agents' ? {} : renamedFor(c, r, body)) }),
+      build: (c, r, body) => ({ url: target(c, r), ...(kindOf(r.kind).wire ? renamedFor(c, r, body) : {}) }),
     });
 }
 

@@ -7,13 +7,15 @@
  * management) is 405, so even an admin key stays read-only through the kit.
  * The index must be one of the event's search resources.
  */
+
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import { KitError } from '../../errors.js';
 import type { ProxyCall } from '../pipeline/call.js';
-import { resolveDeployment, upstreamName } from '../pipeline/deployments.js';
+import { resolveDeployment } from '../pipeline/deployments.js';
 import { type ForwardPlan, forward } from '../pipeline/forward.js';
 import type { ProxyRoute } from '../route.js';
-
-export const DEFAULT_SEARCH_API_VERSION = '2024-07-01';
+import { withApiVersion } from '../targets/api-version.js';
 
 /** The read operations, by the part of the path after the index. */
 const readOps: Array<{ method: 'GET' | 'POST'; tail: RegExp }> = [
@@ -55,18 +57,16 @@ async function search(call: ProxyCall): Promise<void> {
   const parts = splitIndexPath(afterIndexes);
   const op = parts && readOps.find((o) => o.method === method && o.tail.test(parts.tail));
   if (!parts || !op) throw readOnly(method);
-  const candidates = resolveDeployment(call, parts.index, ['azure-search'], 'search index');
+  const candidates = resolveDeployment(call, parts.index, kindsServing('search'), 'search index');
   const odata = afterIndexes.startsWith('(');
   await forward(call, {
     deployment: parts.index,
     candidates,
     build: (r) => {
-      const q = new URLSearchParams(call.query);
-      if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_SEARCH_API_VERSION);
       const name = encodeURIComponent(upstreamName(r));
       const indexPart = odata ? `('${name}')` : `/${name}`;
       return {
-        url: `${call.deps.upstream.base(r)}/indexes${indexPart}${parts.tail}?${q}`,
+        url: `${call.deps.upstream.base(r)}/indexes${indexPart}${parts.tail}${withApiVersion(call, r)}`,
         ...(method === 'GET' ? { body: null } : {}),
       };
     },

@@ -5,10 +5,12 @@
  * upstream takes, when it sets none. (The daily request cap and token budget
  * are `pipeline/admit.ts`.)
  */
+
+import type { ChatDialect } from '../../../../shared/resource-kinds/descriptor.js';
+import { chatLimitFields } from '../../../../shared/resource-kinds/model-names.js';
 import type { KitEvent } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';
-import { type ChatDialect, chatLimitFields } from './output-token-dialect.js';
 
 /** The body fields that bound a call's output, across the chat, legacy completion, responses and run APIs. */
 export const outputTokenFields = ['max_tokens', 'max_completion_tokens', 'max_output_tokens'] as const;
@@ -32,7 +34,7 @@ export function operationOf(path: string): CappedOperation | undefined {
   return undefined;
 }
 
-/** The one field each non-chat operation bounds its output with (chat's depends on the upstream: see `output-token-dialect.ts`). */
+/** The one field each non-chat operation bounds its output with (chat's depends on the upstream: see each kind's `chat` in `shared/resource-kinds/`). */
 const fixedField: Record<Exclude<CappedOperation, 'chat'>, OutputTokenField> = {
   completions: 'max_tokens',
   responses: 'max_output_tokens',

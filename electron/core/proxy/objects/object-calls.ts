@@ -136,7 +136,7 @@ export function noResource(what: string, call: ProxyCall): KitError {
 }
 
 /** The event's resources of the kinds that hold these objects, or `deployment_not_found`. */
-export function homeResources(call: ProxyCall, kinds: Resource['kind'][], what: string): Resource[] {
+export function homeResources(call: ProxyCall, kinds: readonly Resource['kind'][], what: string): Resource[] {
   const rs = eventResources(call, kinds);
   if (rs.length === 0) throw noResource(what, call);
   return rs;

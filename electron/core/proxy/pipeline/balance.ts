@@ -1,11 +1,12 @@
 /**
  * The order in which a call tries the resources behind one deployment name:
  * resources in rotation first, in a weighted random order (a resource with
- * weight 3 leads three times as often as one with weight 1); OpenAI-compatible
- * resources sharing a name with Azure ones are the fallback tier, tried after
- * them; resources cooling down (throttled or failing) come last, soonest
+ * weight 3 leads three times as often as one with weight 1); resources of a
+ * fallback kind (OpenAI-compatible servers) sharing a name with others are
+ * the fallback tier, tried after them; resources cooling down (throttled or failing) come last, soonest
  * deadline first, so a call still has somewhere to go when all are resting.
  */
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 
 export function rankCandidates(
@@ -15,9 +16,9 @@ export function rankCandidates(
   random: () => number = Math.random,
 ): Resource[] {
   if (candidates.length <= 1) return [...candidates];
-  const mixed =
-    candidates.some((r) => r.kind === 'openai-compatible') && candidates.some((r) => r.kind !== 'openai-compatible');
-  const tier = (r: Resource) => (mixed && r.kind === 'openai-compatible' ? 1 : 0);
+  const isFallback = (r: Resource) => kindOf(r.kind).fallback;
+  const mixed = candidates.some(isFallback) && !candidates.every(isFallback);
+  const tier = (r: Resource) => (mixed && isFallback(r) ? 1 : 0);
   const ready: Array<{ r: Resource; key: number }> = [];
   const resting: Array<{ r: Resource; until: number }> = [];
   for (const r of candidates) {

@@ -3,12 +3,15 @@
  * use may be served by several resources (balanced and failed over); an
  * unknown name lists what the event does offer.
  */
+import { kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { ProxyCall } from './call.js';
 
-/** Kinds that speak the OpenAI chat/embeddings wire format. */
-export const openAiKinds: readonly ResourceKind[] = ['azure-openai', 'openai-compatible', 'playground'];
+/** Kinds that serve OpenAI-style operations by deployment name (chat, embeddings, completions, images, audio). */
+export const openAiKinds = kindsServing('deployments');
+/** Every kind that serves models named in a body (AI inference, the v1 API, `models.list()`). */
+export const modelKinds = kindsServing('models');
 
 export function eventResources(call: ProxyCall, kinds: readonly ResourceKind[]): Resource[] {
   return call.deps.store.resourcesOf(call.caller.event).filter((r) => kinds.includes(r.kind));
@@ -30,6 +33,3 @@ export function resolveDeployment(
       (names.length ? `This event offers: ${names.join(', ')}.` : `This event offers no ${what} of this kind.`),
   );
 }
-
-/** The name upstream knows the resource by. */
-export const upstreamName = (r: Resource): string => r.upstreamDeployment || r.deployment;

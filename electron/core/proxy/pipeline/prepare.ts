@@ -5,6 +5,8 @@
  * taken back for a resource that refuses it. `forward` calls `prepare` once
  * and `fitBody` before every attempt, so a failover gets a body that fits it.
  */
+import type { ChatDialect } from '../../../../shared/resource-kinds/descriptor.js';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import {
   type CappedOperation,
@@ -13,7 +15,6 @@ import {
   operationOf,
   streamsChunks,
 } from '../metering/limits.js';
-import { azureApiVersion, chatDialect } from '../metering/output-token-dialect.js';
 import type { Json, ProxyCall } from './call.js';
 import type { ForwardPlan } from './forward.js';
 
@@ -33,7 +34,7 @@ export interface Prepared {
 /** Limits that depend on the request body but not on the resource, checked once before any attempt. */
 export async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
   const method = (call.req.method ?? 'GET').toUpperCase();
-  const metered = plan.metered ?? (method === 'POST' && !plan.candidates.every((r) => r.kind === 'mcp'));
+  const metered = plan.metered ?? (method === 'POST' && plan.candidates.some((r) => kindOf(r.kind).metered));
   const operation = plan.operation === false ? undefined : (plan.operation ?? operationOf(call.path));
   // An explicit operation parses the body; a path default applies only to a body the family already parsed.
   if (plan.operation) await call.json();
@@ -56,13 +57,11 @@ export async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepa
 export function fitBody(call: ProxyCall, p: Prepared, resource: Resource): boolean {
   const { json, operation } = p;
   if (!json || !operation) return false;
-  const chat =
-    operation === 'chat' || p.askUsage
-      ? chatDialect(
-          resource,
-          resource.kind === 'azure-openai' ? azureApiVersion(call.path, call.query, resource) : null,
-        )
-      : undefined;
+  let chat: ChatDialect | undefined;
+  if (operation === 'chat' || p.askUsage) {
+    const kind = kindOf(resource.kind);
+    chat = kind.chat(resource, kind.sentApiVersion(call.path, call.query, resource));
+  }
   fitOutputLimit(call, json, operation, operation === 'chat' ? chat : undefined);
   if (!p.askUsage || !chat) return false;
   if (chat.streamOptions) {

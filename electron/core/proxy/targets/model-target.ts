@@ -3,16 +3,12 @@
  * API) and may land on any kind of model resource: where each kind wants the
  * operation, and the body with the model renamed to what upstream knows.
  */
-import type { Resource, ResourceKind } from '../../../../shared/types.js';
-import { DEFAULT_AZURE_API_VERSION, withApiVersion } from '../families/azure-openai.js';
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
+import type { Resource } from '../../../../shared/types.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';
-import { openAiKinds, upstreamName } from '../pipeline/deployments.js';
-import type { UpstreamRequest } from '../pipeline/forward.js';
-
-export const DEFAULT_INFERENCE_API_VERSION = '2024-05-01-preview';
-
-/** Every kind that serves models by name. */
-export const modelKinds: readonly ResourceKind[] = ['azure-inference', ...openAiKinds];
+import type { UpstreamRequest } from '../pipeline/upstream-request.js';
+import { apiVersionOf, withApiVersion } from './api-version.js';
 
 /** The body as the client sent it, unless upstream knows the model by another name. */
 function renamed(r: Resource, json: Json): Pick<UpstreamRequest, 'body' | 'headers'> {
@@ -48,12 +44,6 @@ export function renamedFor(
   return { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...json, model: name }) };
 }
 
-function inferenceQuery(call: ProxyCall, r: Resource): string {
-  const q = new URLSearchParams(call.query);
-  if (!q.has('api-version')) q.set('api-version', r.apiVersion ?? DEFAULT_INFERENCE_API_VERSION);
-  return `?${q}`;
-}
-
 /**
  * `operation` is the OpenAI-style path (`chat/completions`, `embeddings`,
  * `images/embeddings`); `style` says which family the client spoke, so an
@@ -67,18 +57,16 @@ export function modelTarget(
   style: 'inference' | 'v1',
 ): UpstreamRequest {
   const base = call.deps.upstream.base(r);
-  switch (r.kind) {
+  switch (kindOf(r.kind).wire) {
     case 'azure-inference':
-      return { url: `${base}/${operation}${inferenceQuery(call, r)}`, ...renamed(r, json) };
+      return { url: `${base}/${operation}${withApiVersion(call, r)}`, ...renamed(r, json) };
     case 'azure-openai':
       if (style === 'v1') return { url: `${base}/openai/v1/${operation}${call.search}`, ...renamed(r, json) };
       // The inference client's api-version means nothing to Azure OpenAI: use the resource's.
       return {
-        url: `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}?api-version=${encodeURIComponent(r.apiVersion ?? DEFAULT_AZURE_API_VERSION)}`,
+        url: `${base}/openai/deployments/${encodeURIComponent(upstreamName(r))}/${operation}?api-version=${encodeURIComponent(apiVersionOf(r) ?? '')}`,
       };
     default:
       return { url: `${base}/${operation}`, ...renamed(r, json) };
   }
 }
-
-export { withApiVersion };

@@ -7,20 +7,20 @@
  * event's resources holds a new object whose body names none of the
  * caller's objects.
  */
+
+import { azureOpenAI } from '../../../../shared/resource-kinds/azure-openai.js';
+import { kindOf, kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
-import { withApiVersion } from '../families/azure-openai.js';
 import { noResource, type Target } from '../objects/object-calls.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';
 import { eventResources } from '../pipeline/deployments.js';
+import { apiVersionOf, withApiVersion } from './api-version.js';
 
 export const V1 = '/openai/v1';
 
-/** Azure resources and Foundry projects serve the v1 API under `/openai/v1`; other servers at their base URL. */
-export const v1Target: Target = (call, r) => {
-  const base = call.deps.upstream.base(r);
-  const root = r.kind === 'azure-openai' || r.kind === 'foundry-agents' ? `${base}${V1}` : base;
-  return `${root}${call.path.slice(V1.length)}${call.search}`;
-};
+/** The v1 API below each kind's `v1Root`: `/openai/v1` on Azure resources and Foundry projects, the base URL elsewhere. */
+export const v1Target: Target = (call, r) =>
+  `${call.deps.upstream.base(r)}${kindOf(r.kind).v1Root}${call.path.slice(V1.length)}${call.search}`;
 
 /**
  * The dated surface: the same path on an Azure resource or Foundry project,
@@ -30,7 +30,8 @@ export const v1Target: Target = (call, r) => {
  */
 export const datedTarget: Target = (call, r) => {
   const base = call.deps.upstream.base(r);
-  if (r.kind === 'azure-openai' || r.kind === 'foundry-agents') return `${base}${call.path}${withApiVersion(call, r)}`;
+  // The dated surface is Azure OpenAI's API: without a version from the client or the resource, it gets that default.
+  if (kindOf(r.kind).datedSurface) return `${base}${call.path}${withApiVersion(call, r, apiVersionOf(r, azureOpenAI))}`;
   const q = new URLSearchParams(call.query);
   q.delete('api-version');
   const search = q.toString();
@@ -58,9 +59,6 @@ export function objectHome(kinds: readonly ResourceKind[], what: string) {
 }
 
 /** Files and vector stores on the v1 API: an Azure OpenAI resource, else an OpenAI-compatible server. */
-export const v1ObjectHome = objectHome(
-  ['azure-openai', 'openai-compatible'],
-  'Azure OpenAI or OpenAI-compatible resource',
-);
+export const v1ObjectHome = objectHome(kindsServing('v1-objects'), 'Azure OpenAI or OpenAI-compatible resource');
 /** Files, vector stores, assistants and threads on the dated API: an Azure OpenAI resource. */
-export const datedObjectHome = objectHome(['azure-openai'], 'Azure OpenAI resource');
+export const datedObjectHome = objectHome(kindsServing('dated-objects'), 'Azure OpenAI resource');

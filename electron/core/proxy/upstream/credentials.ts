@@ -1,10 +1,11 @@
 /**
  * The one module that knows how each upstream auth mode becomes a header:
- * api-key, a static bearer token, or an Entra ID token from @azure/identity
- * with the scope of the service behind the resource. Tokens are cached and
+ * api-key (in the header the kind's descriptor names), a static bearer token,
+ * or an Entra ID token from @azure/identity with the descriptor's scope. Tokens are cached and
  * refreshed before they expire; tests inject their own `TokenSource`.
  */
 import type { TokenCredential } from '@azure/identity';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource, ResourceKind } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 
@@ -18,20 +19,8 @@ export interface TokenSource {
   getToken(resource: Resource, scope: string): Promise<AccessToken>;
 }
 
-const scopeByKind: Partial<Record<ResourceKind, string>> = {
-  'azure-openai': 'https://cognitiveservices.azure.com/.default',
-  'azure-inference': 'https://cognitiveservices.azure.com/.default',
-  'openai-compatible': 'https://cognitiveservices.azure.com/.default',
-  'azure-search': 'https://search.azure.com/.default',
-  'foundry-agents': 'https://ai.azure.com/.default',
-  mcp: 'https://ai.azure.com/.default',
-};
-
-export const scopeFor = (kind: ResourceKind): string =>
-  scopeByKind[kind] ?? 'https://cognitiveservices.azure.com/.default';
-
-/** Azure services that take a key in `api-key`; the rest take `Authorization: Bearer`. */
-const apiKeyHeaderKinds = new Set<ResourceKind>(['azure-openai', 'azure-inference', 'azure-search']);
+/** The Entra ID scope of the service behind a kind (its descriptor's). */
+export const scopeFor = (kind: ResourceKind): string => kindOf(kind).entraScope;
 
 /**
  * The @azure/identity credential a resource's Entra mode names. The library
@@ -186,7 +175,9 @@ export function credentialHeaders(
   const auth = resource.auth;
   switch (auth.type) {
     case 'api-key':
-      return apiKeyHeaderKinds.has(resource.kind) ? { 'api-key': auth.key } : { authorization: `Bearer ${auth.key}` };
+      return kindOf(resource.kind).keyHeader === 'api-key'
+        ? { 'api-key': auth.key }
+        : { authorization: `Bearer ${auth.key}` };
     case 'bearer':
       return { authorization: `Bearer ${auth.token}` };
     case 'entra':

@@ -1,10 +1,11 @@
 /**
  * The way out: one undici Agent (a keep-alive pool per upstream origin), the
- * token source for Entra resources, and where each resource kind's base URL
- * is. The built-in playground is an in-process HTTP server on loopback, so it
+ * token source for Entra resources, and the playground's address (each
+ * kind's descriptor says where its base URL is). The built-in playground is an in-process HTTP server on loopback, so it
  * goes through exactly the same path as a real upstream.
  */
 import { Agent, type Dispatcher } from 'undici';
+import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { credentialHeaders, IdentityTokenSource, type TokenSource } from './credentials.js';
 import { DEFAULT_THROTTLE_MS, HealthBoard } from './health.js';
@@ -60,11 +61,7 @@ export class Upstream {
 
   /** The resource's endpoint with no trailing slash; the playground's real address for `builtin:playground`. */
   base(resource: Resource): string {
-    if (resource.kind === 'playground') {
-      if (!this.playgroundOrigin) throw new Error('the playground is not running');
-      return `${this.playgroundOrigin}/v1`;
-    }
-    return resource.endpoint.replace(/\/+$/, '');
+    return kindOf(resource.kind).baseUrl(resource, this);
   }
 
   credentialHeaders(resource: Resource): Record<string, string> | Promise<Record<string, string>> {

@@ -8,17 +8,17 @@
  */
 import { AzureOpenAI, OpenAI } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  azureApiVersion,
-  chatDialect,
-  datedBefore,
-  isReasoningModel,
-  modelOf,
-} from '../../../../../electron/core/proxy/metering/output-token-dialect.js';
+import { azureOpenAI } from '../../../../../shared/resource-kinds/azure-openai.js';
+import { datedBefore, isReasoningModel, modelOf } from '../../../../../shared/resource-kinds/model-names.js';
+import { kindOf } from '../../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../../shared/types.js';
 import { type Emulator, json, startEmulator } from '../../../../support/emulator.js';
 import { eventInput, startKit, type TestKit } from '../../../../support/kit.js';
 import { addOpenAIV1 } from '../../../../support/services.js';
+
+/** What each kind's descriptor says a chat call may carry, and the api-version an Azure OpenAI call is sent with. */
+const chatDialect = (r: Resource, apiVersion: string | null) => kindOf(r.kind).chat(r, apiVersion);
+const azureApiVersion = azureOpenAI.sentApiVersion;
 
 const resource = (over: Partial<Resource>): Resource => ({
   id: 'r',
