@@ -2,12 +2,13 @@
  * The Electron IPC binding of the admin contract. One channel carries
  * `(method, input)`; the handler drops messages from any sender that is not
  * one of the app's own windows, then validates the input against the
- * contract like the HTTP binding does. Traffic is pushed to the window in the
- * feed's batches.
+ * contract like the HTTP binding does. The contract's streams (traffic, in the
+ * feed's batches) are pushed to the window on their channels.
  */
-import type { TrafficRecord } from '../shared/types.js';
+import { type StreamName, streams } from '../shared/methods.js';
 import { dispatchAdmin } from './core/admin/dispatch.js';
 import type { Handlers } from './core/admin/service.js';
+import { streamSources } from './core/admin/streams.js';
 import { errorBody, KitError, toKitError } from './core/errors.js';
 import type { TrafficFeed } from './core/traffic/feed.js';
 import { ADMIN_CHANNEL, type IpcResult, TRAFFIC_CHANNEL } from './ipc-channels.js';
@@ -50,8 +51,15 @@ export function bindAdminIpc(
   return () => ipc.removeHandler(ADMIN_CHANNEL);
 }
 
+/** Pushes every stream of the contract to the window, each on its channel, until the returned function runs. */
 export function pushTraffic(feed: TrafficFeed, target: WebContentsLike): () => void {
-  return feed.subscribe((batch: TrafficRecord[]) => {
-    if (!target.isDestroyed()) target.send(TRAFFIC_CHANNEL, batch);
-  });
+  const sources = streamSources(feed);
+  const stops = (Object.keys(streams) as StreamName[]).map((name) =>
+    sources[name]((payload) => {
+      if (!target.isDestroyed()) target.send(streams[name].channel, payload);
+    }),
+  );
+  return () => {
+    for (const stop of stops) stop();
+  };
 }

@@ -5,7 +5,7 @@
  * so a new admin feature is one entry here plus one handler in the service.
  */
 import type { z } from 'zod';
-import type { MethodName as ListedName } from './methods.js';
+import type { MethodName as ListedName, StreamName } from './methods.js';
 import {
   eventCreateSchema,
   eventUpdateSchema,
@@ -74,11 +74,16 @@ export const contract = {
   // `satisfies` makes a method missing from, or extra to, `methods.ts` a compile error.
 } as const satisfies Record<ListedName, { input: z.ZodType; output: unknown }>;
 
+/** What each live stream (`methods.ts`) carries: the traffic feed sends records in batches. */
+export interface StreamPayloads extends Record<StreamName, unknown> {
+  'traffic.subscribe': TrafficRecord[];
+}
+
 export type Contract = typeof contract;
 export type MethodName = keyof Contract;
 export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type Output<M extends MethodName> = Contract[M]['output'];
 
-export { buildKitApi, type KitApi } from './kit-api.js';
-export { methodNames } from './methods.js';
+export { buildKitApi, buildKitClient, type KitApi, type KitClient } from './kit-api.js';
+export { methodNames, streams } from './methods.js';

@@ -57,13 +57,24 @@ export class KitError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly headers: Record<string, string>;
+  /** For invalid input: the problem of each field, by field name, so a form shows it beside the field. */
+  readonly fields: Record<string, string> | undefined;
 
-  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}) {
+  constructor(code: ErrorCode, message: string, headers: Record<string, string> = {}, fields?: Record<string, string>) {
     super(message);
     this.name = 'KitError';
     this.code = code;
     this.status = statusByCode[code];
     this.headers = headers;
+    this.fields = fields;
+  }
+
+  /** `invalid_input` about fields: the message reads "field: problem; …", and `fields` holds each problem. */
+  static invalidFields(fields: Record<string, string>): KitError {
+    const message = Object.entries(fields)
+      .map(([field, problem]) => `${field}: ${problem}`)
+      .join('; ');
+    return new KitError('invalid_input', message, {}, fields);
   }
 }
 
@@ -75,7 +86,7 @@ export function toKitError(e: unknown): KitError {
 }
 
 export function errorBody(e: KitError): string {
-  return JSON.stringify({ error: { code: e.code, message: e.message } });
+  return JSON.stringify({ error: { code: e.code, message: e.message, ...(e.fields ? { fields: e.fields } : {}) } });
 }
 
 export function sendError(res: ServerResponse, err: unknown): void {

@@ -4,9 +4,8 @@
  * verbs over the loopback HTTP binding and the SSE traffic stream, with the
  * admin token taken from the URL fragment. Both are typed by the contract.
  */
-import { buildKitApi, type KitClient } from '../../shared/kit-api';
+import { buildKitClient, type KitClient } from '../../shared/kit-api';
 import { type FileToSave, type KitShell, MAX_OPEN_BYTES, type PickedFile } from '../../shared/shell-api';
-import type { TrafficRecord } from '../../shared/types';
 import { sseFrames } from './lib/sse';
 
 declare global {
@@ -20,6 +19,8 @@ export class AdminError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** For invalid input: the problem of each field, by field name. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
   }
@@ -41,57 +42,54 @@ function tokenFromUrl(): string {
 function httpClient(): KitClient {
   const token = tokenFromUrl();
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-  const api = buildKitApi(async (method, input) => {
-    let r: Response;
-    try {
-      r = await fetch(`/admin/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
-    } catch {
-      throw new AdminError('offline', 'The kit is not answering. Is it still running?');
-    }
-    const body = await r.json().catch(() => undefined);
-    if (!r.ok) {
-      if (r.status === 401)
-        throw new AdminError(
-          'unauthorized',
-          'This console needs the admin link printed by the kit (it carries a token).',
-        );
-      throw new AdminError(body?.error?.code ?? 'error', body?.error?.message ?? `The kit answered ${r.status}.`);
-    }
-    return body;
-  });
-  return {
-    ...api,
-    traffic: {
-      ...api.traffic,
-      subscribe(listener) {
-        const ctl = new AbortController();
-        void (async () => {
-          while (!ctl.signal.aborted) {
-            try {
-              const r = await fetch('/admin/api/traffic/stream', { headers, signal: ctl.signal });
-              const reader = r.ok ? r.body?.pipeThrough(new TextDecoderStream()).getReader() : undefined;
-              const feed = sseFrames((data) => {
-                try {
-                  listener(JSON.parse(data) as TrafficRecord[]);
-                } catch {
-                  // A frame that is not a batch (a future event type) is skipped.
-                }
-              });
-              while (reader) {
-                const { value, done } = await reader.read();
-                if (done) break;
-                feed(value);
-              }
-            } catch {
-              // Reconnect below.
-            }
-            await new Promise((r) => setTimeout(r, 1000));
-          }
-        })();
-        return () => ctl.abort();
-      },
+  return buildKitClient(
+    async (method, input) => {
+      let r: Response;
+      try {
+        r = await fetch(`/admin/api/${method}`, { method: 'POST', headers, body: JSON.stringify(input) });
+      } catch {
+        throw new AdminError('offline', 'The kit is not answering. Is it still running?');
+      }
+      const body = await r.json().catch(() => undefined);
+      if (!r.ok) {
+        if (r.status === 401)
+          throw new AdminError(
+            'unauthorized',
+            'This console needs the admin link printed by the kit (it carries a token).',
+          );
+        const e = body?.error;
+        throw new AdminError(e?.code ?? 'error', e?.message ?? `The kit answered ${r.status}.`, e?.fields);
+      }
+      return body;
     },
-  };
+    (stream, listener) => {
+      const ctl = new AbortController();
+      void (async () => {
+        while (!ctl.signal.aborted) {
+          try {
+            const r = await fetch(stream.path, { headers, signal: ctl.signal });
+            const reader = r.ok ? r.body?.pipeThrough(new TextDecoderStream()).getReader() : undefined;
+            const feed = sseFrames((data) => {
+              try {
+                listener(JSON.parse(data));
+              } catch {
+                // A frame that is not JSON (a future event type) is skipped.
+              }
+            });
+            while (reader) {
+              const { value, done } = await reader.read();
+              if (done) break;
+              feed(value);
+            }
+          } catch {
+            // Reconnect below.
+          }
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      })();
+      return () => ctl.abort();
+    },
+  );
 }
 
 export const kit: KitClient = window.kit ?? httpClient();

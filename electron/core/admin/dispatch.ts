@@ -13,11 +13,12 @@ export async function dispatchAdmin(handlers: Handlers, method: string, input: u
   if (!isMethod(method)) throw new KitError('not_found', `There is no admin method "${method}".`);
   const parsed = contract[method].input.safeParse(input ?? {});
   if (!parsed.success) {
-    const detail = parsed.error.issues
-      .slice(0, 5)
-      .map((i) => `${i.path.join('.') || 'input'}: ${i.message}`)
-      .join('; ');
-    throw new KitError('invalid_input', detail);
+    const issues = parsed.error.issues.slice(0, 5);
+    const detail = issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; ');
+    // Each field's first problem, by its top-level name, for the form to show beside the field.
+    const fields: Record<string, string> = {};
+    for (const i of issues) fields[String(i.path[0] ?? 'input')] ??= i.message;
+    throw new KitError('invalid_input', detail, {}, fields);
   }
   const handler = handlers[method] as (input: unknown) => Promise<unknown>;
   return handler(parsed.data);

@@ -8,11 +8,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { type StreamName, streams } from '../../../shared/methods.js';
 import { KitError, sendError } from '../errors.js';
 import { readBody } from '../http/read-body.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import { dispatchAdmin } from './dispatch.js';
 import type { Handlers } from './service.js';
+import { type StreamSources, streamSources } from './streams.js';
 
 export interface AdminHttpDeps {
   handlers: Handlers;
@@ -72,11 +74,19 @@ async function serveStatic(dir: string, urlPath: string, res: ServerResponse): P
   res.end(body);
 }
 
-function trafficStream(feed: TrafficFeed, req: IncomingMessage, res: ServerResponse): void {
+/** The contract's streams by the path they are served at. */
+const streamAt = new Map(Object.entries(streams).map(([name, s]) => [s.path as string, name as StreamName]));
+
+function serveStream(
+  listen: StreamSources[StreamName],
+  event: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): void {
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
   res.write(': connected\n\n');
-  const unsubscribe = feed.subscribe((batch) => {
-    res.write(`event: traffic\ndata: ${JSON.stringify(batch)}\n\n`);
+  const unsubscribe = listen((payload) => {
+    res.write(`event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`);
   });
   const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
   req.on('close', () => {
@@ -90,8 +100,10 @@ async function handle(deps: AdminHttpDeps, req: IncomingMessage, res: ServerResp
   const path = (req.url ?? '/').split('?')[0] ?? '/';
   if (path.startsWith('/admin/api/')) {
     if (!authorized(req, deps.token)) throw new KitError('unauthorized', 'Missing or wrong admin token.');
-    if (path === '/admin/api/traffic/stream' && req.method === 'GET') {
-      trafficStream(deps.feed, req, res);
+    const stream = streamAt.get(path);
+    if (stream && req.method === 'GET') {
+      // The SSE event is named after the stream's group (`traffic`).
+      serveStream(streamSources(deps.feed)[stream], stream.split('.')[0] as string, req, res);
       return;
     }
     if (req.method !== 'POST') throw new KitError('method_not_allowed', 'Admin methods are called with POST.');

@@ -72,7 +72,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
 
   function checkResourceIds(ids: string[]): void {
     for (const id of ids)
-      if (!store.resource(id)) throw new KitError('invalid_input', `resourceIds: no resource with id "${id}".`);
+      if (!store.resource(id)) throw KitError.invalidFields({ resourceIds: `no resource with id "${id}".` });
   }
   function checkCodeFree(code: string, exceptId?: string): void {
     const other = store.eventByCode(code);
@@ -82,7 +82,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
   function checkEndpoint(kind: Resource['kind'], endpoint: string | undefined): string {
     const builtin = kindOf(kind).builtinEndpoint;
     if (builtin) return builtin;
-    if (!endpoint) throw new KitError('invalid_input', `endpoint: a ${kind} resource needs an endpoint URL.`);
+    if (!endpoint) throw KitError.invalidFields({ endpoint: `a ${kind} resource needs an endpoint URL.` });
     return endpoint;
   }
 
@@ -169,7 +169,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       const next = { ...old, ...patch } as KitEvent & Record<string, unknown>;
       for (const k of clearableEventFields) if (next[k] === null) delete next[k];
       if (Date.parse(next.endsAt) <= Date.parse(next.startsAt)) {
-        throw new KitError('invalid_input', 'endsAt: must be after startsAt.');
+        throw KitError.invalidFields({ endsAt: 'must be after startsAt.' });
       }
       await store.saveEvent(next);
       deps.eventsChanged?.();

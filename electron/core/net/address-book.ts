@@ -38,7 +38,7 @@ export class LanAddressBook {
   /** Puts an address on the QR code (null: back to the best guess). */
   prefer(address: string | null): void {
     if (address !== null && !this.list().some((a) => a.address === address))
-      throw new KitError('invalid_input', `address: ${address} is not one of this computer's network addresses.`);
+      throw KitError.invalidFields({ address: `${address} is not one of this computer's network addresses.` });
     this.#preferred = address;
   }
 

@@ -192,7 +192,7 @@ export function EventForm(props: {
         : await kit.events.create(parsed.data as Parameters<typeof kit.events.create>[0]);
       props.onSaved(saved);
     } catch (e) {
-      setErrors(serverErrorToFields((e as Error).message, fieldNames));
+      setErrors(serverErrorToFields(e as Error & { fields?: Record<string, string> }, fieldNames));
       setBusy(false);
     }
   }

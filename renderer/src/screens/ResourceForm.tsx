@@ -152,7 +152,7 @@ export function ResourceForm(props: {
         : await kit.resources.create(parsed.data as Parameters<typeof kit.resources.create>[0]);
       props.onSaved(saved);
     } catch (e) {
-      setErrors(serverErrorToFields((e as Error).message, fieldNames));
+      setErrors(serverErrorToFields(e as Error & { fields?: Record<string, string> }, fieldNames));
       setBusy(false);
     }
   }

@@ -28,13 +28,16 @@ export function issuesToErrors(error: z.ZodError): FieldErrors {
   return out;
 }
 
-/** The kit's invalid_input messages read "field: problem"; put them next to the field when we can. */
-export function serverErrorToFields(message: string, known: string[]): FieldErrors {
+/** The kit's refusal, beside each field it names (its `fields`); the rest above the form. */
+export function serverErrorToFields(
+  error: { message: string; fields?: Record<string, string> },
+  known: string[],
+): FieldErrors {
+  if (!error.fields) return { form: error.message };
   const out: FieldErrors = {};
-  for (const part of message.split('; ')) {
-    const m = /^([A-Za-z]+)(?:\.[\w.]+)?: (.*)$/.exec(part);
-    if (m?.[1] && known.includes(m[1])) out[m[1]] ??= m[2] ?? part;
-    else out.form = out.form ? `${out.form}; ${part}` : part;
+  for (const [field, problem] of Object.entries(error.fields)) {
+    if (known.includes(field)) out[field] = problem;
+    else out.form = out.form ? `${out.form}; ${field}: ${problem}` : `${field}: ${problem}`;
   }
   return out;
 }

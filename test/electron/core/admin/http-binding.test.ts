@@ -34,6 +34,37 @@ describe('admin API over HTTP', () => {
     expect(r.body.error.code).toBe('unauthorized');
   });
 
+  it('returns field errors as data: each field with its problem, for the form to place', async () => {
+    const r = await call('events.create', { name: 'x', startsAt: 'tomorrow' });
+    expect(r.body.error.fields.startsAt).toEqual(expect.any(String));
+    expect(Object.keys(r.body.error.fields)).toContain('endsAt');
+    const ev = {
+      name: 'y',
+      startsAt: '2026-06-01T18:00:00Z',
+      endsAt: '2026-06-01T08:00:00Z',
+      timeZone: 'UTC',
+      dailyRequestCap: 0,
+      maxTokenCap: 0,
+      resourceIds: [],
+      enabled: true,
+    };
+    const order = await call('events.create', ev);
+    expect(order.body.error.fields).toEqual({ endsAt: expect.stringContaining('after startsAt') });
+    // A rule the service checks itself comes back the same way.
+    const res = await call('resources.create', {
+      name: 'r',
+      kind: 'azure-openai',
+      deployment: 'd',
+      auth: { type: 'none' },
+      enabled: true,
+    });
+    expect(res.body.error).toEqual({
+      code: 'invalid_input',
+      message: 'endpoint: a azure-openai resource needs an endpoint URL.',
+      fields: { endpoint: 'a azure-openai resource needs an endpoint URL.' },
+    });
+  });
+
   it('validates input: 400 invalid_input naming the field', async () => {
     const r = await call('events.create', { name: 'x', startsAt: 'tomorrow' });
     expect(r.status).toBe(400);
