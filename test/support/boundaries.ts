@@ -43,12 +43,12 @@ export const rules: Rule[] = [
   {
     name: 'the console is a sandboxed page: renderer/src/ and shared/ import no Node module and no main-process code',
     applies: (f) => f.startsWith('renderer/src/') || f.startsWith('shared/'),
-    refuses: (spec, target) => isNodeBuiltin(spec) || spec === 'electron' || target?.startsWith('electron/'),
+    refuses: (spec, target) => isNodeBuiltin(spec) || spec === 'electron' || !!target?.startsWith('electron/'),
   },
   {
     name: 'admin/ and lan/ reach the proxy through its pipeline, never an API family',
     applies: (f) => f.startsWith('electron/core/admin/') || f.startsWith('electron/core/lan/'),
-    refuses: (_spec, target) => target?.startsWith('electron/core/proxy/families/'),
+    refuses: (_spec, target) => !!target?.startsWith('electron/core/proxy/families/'),
   },
 ];
 
