@@ -29,13 +29,35 @@ export default defineConfig({
   test: {
     dir: here('./test'),
     root: here('.'),
-    globalSetup: [here('./test/support/global-setup.ts')],
-    include: ['**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Integration and browser tests start servers and Chromium: two cores, so keep the fan-out modest.
     maxWorkers: 2,
     fileParallelism: true,
+    // Three kinds of test, mirroring the source tree: `npx vitest run --project unit` needs no build and
+    // no server (a file whose name ends in `.unit.test.ts`); integration tests start the kit on port 0
+    // against emulators (every other `*.test.ts` outside test/browser/); browser tests drive Chromium.
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['**/*.unit.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['**/*.test.ts'],
+          exclude: ['**/*.unit.test.ts', 'browser/**', '**/node_modules/**'],
+          // Tests that spawn the CLI or load the console need `out/`: built once if missing.
+          globalSetup: [here('./test/support/global-setup.ts')],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['browser/**/*.test.ts'],
+          globalSetup: [here('./test/support/global-setup.ts')],
+        },
+      },
+    ],
   },
 });

@@ -84,6 +84,3 @@ export type MethodName = keyof Contract;
 export type Input<M extends MethodName> = z.input<Contract[M]['input']>;
 export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
 export type Output<M extends MethodName> = Contract[M]['output'];
-
-export { buildKitApi, buildKitClient, type KitApi, type KitClient } from './kit-api.js';
-export { methodNames, streams } from './methods.js';

@@ -103,7 +103,7 @@ describe('electron-builder.yml', () => {
     for (const f of needed) expect(packaged(f), f).toBe(true);
     for (const f of [
       'electron/main.ts',
-      'test/browser/support.ts',
+      'test/support/browser.ts',
       'renderer/src/App.tsx',
       'out/main/electron/main.js.map',
     ])

@@ -5,8 +5,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 export function percentile(sorted, p) {
   if (!sorted.length) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

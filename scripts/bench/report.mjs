@@ -1,5 +1,5 @@
 // Turns the bench's numbers into the markdown tables of docs/benchmarks.md,
-// ratios to direct and to the floor, and the targets checked one by one.
+// ratios to direct and to the floor, and the targets checked one by one.
 
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '–');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '–');

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, screenshot } from '../support/browser.js';
+import { launchChromium, shot } from '../support/browser.js';
 import { eventInput, startKit, type TestKit } from '../support/kit.js';
 
 /** What the lab page's script puts on `window`. */
@@ -118,7 +118,7 @@ describe('a browser lab on another origin', () => {
     expect(seen).toMatchObject({ status: 200, type: 'text/event-stream' });
     expect(seen.text).toContain('This is the offline playground model');
     expect(seen.chunks).toBeGreaterThan(5);
-    await screenshot(page, 'cors-1-browser-lab-streamed');
+    await shot(page, 'cors-1-browser-lab-streamed');
   });
 
   it('reads the kit’s errors: 401 for a wrong key, 429 with Retry-After at the cap', async () => {
@@ -165,6 +165,6 @@ describe('a browser lab on another origin', () => {
     // browser (its preflight's answer named no origin).
     const refused = kit.feed.recent(5).filter((r) => r.errorCode === 'origin_not_allowed');
     expect(refused.length).toBeGreaterThanOrEqual(1);
-    await screenshot(other, 'cors-2-origin-not-listed');
+    await shot(other, 'cors-2-origin-not-listed');
   });
 });

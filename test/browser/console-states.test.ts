@@ -7,8 +7,8 @@
  */
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktopContext, launchChromium, openConsole, readQr, shot, startConsoleKit } from '../support/browser.js';
 import { eventInput, type TestKit } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, readQr, shot, startConsoleKit } from './support.js';
 
 let browser: Browser;
 let kit: TestKit;

@@ -8,9 +8,16 @@
  */
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  desktopContext,
+  launchChromium,
+  openConsole,
+  phoneContext,
+  shot,
+  startConsoleKit,
+} from '../support/browser.js';
 import { type Forwarder, forwardFrom } from '../support/from-address.js';
 import { eventInput, type TestKit } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, phoneContext, shot, startConsoleKit } from './support.js';
 
 let browser: Browser;
 let kit: TestKit;

@@ -9,8 +9,8 @@
 import { AzureOpenAI } from 'openai';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from '../support/browser.js';
 import type { TestKit } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from './support.js';
 
 const hour = 3600_000;
 let browser: Browser;

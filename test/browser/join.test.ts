@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, phoneContext, readQr, screenshot } from '../support/browser.js';
+import { launchChromium, phoneContext, readQr, shot } from '../support/browser.js';
 import { eventInput, hour, startKit, type TestKit } from '../support/kit.js';
 
 const run = promisify(execFile);
@@ -56,7 +56,7 @@ describe('join page on a phone', () => {
     await page.goto(`${kit.localUrl}/join/${e.code}`);
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Live now · ends in/);
     expect(await page.locator('#when').textContent()).toMatch(/–/);
-    await screenshot(page, 'join-1-live-before-registering');
+    await shot(page, 'join-1-live-before-registering');
 
     await page.getByLabel('Your name').fill('Grace');
     await page.getByRole('button', { name: 'Register' }).click();
@@ -65,7 +65,7 @@ describe('join page on a phone', () => {
     expect(key).toMatch(/^apk-/);
     expect(await page.locator('#hello').textContent()).toBe('Welcome, Grace!');
     expect(await page.locator('#endpoint').textContent()).toBe(`${kit.localUrl}/api/v1`);
-    await screenshot(page, 'join-2-registered');
+    await shot(page, 'join-2-registered');
 
     await page.getByRole('button', { name: 'Copy key' }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
@@ -77,7 +77,7 @@ describe('join page on a phone', () => {
     const sample = await page.evaluate(() => navigator.clipboard.readText());
     expect(sample).toContain(key);
     expect(sample).not.toContain('__YOUR_API_KEY__');
-    await screenshot(page, 'join-3-javascript-sample');
+    await shot(page, 'join-3-javascript-sample');
 
     // Run the copied sample from inside the repo so `import 'openai'` resolves.
     const dir = await mkdtemp(join(process.cwd(), '.cache-sample-'));
@@ -116,8 +116,8 @@ describe('join page on a phone', () => {
     await page.goto(`${kit.localUrl}/join/${e.code}`);
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Starts in 2[45] min \d+ s/);
     expect(await page.locator('#status').getAttribute('data-state')).toBe('soon');
-    await screenshot(page, 'join-4-not-started');
-    expect(await readQr(page, page.locator('footer svg'))).toBe(`${kit.localUrl}/join/${e.code}`);
+    await shot(page, 'join-4-not-started');
+    expect(await readQr(page.locator('footer svg'))).toBe(`${kit.localUrl}/join/${e.code}`);
     await context.close();
   });
 
@@ -134,7 +134,7 @@ describe('join page on a phone', () => {
     await expect.poll(() => page.locator('#status').textContent()).toBe('This event has ended');
     expect(await page.locator('#register-form').isHidden()).toBe(true);
     expect(await page.locator('#closed').isVisible()).toBe(true);
-    await screenshot(page, 'join-5-ended');
+    await shot(page, 'join-5-ended');
     await context.close();
   });
 
@@ -150,13 +150,13 @@ describe('join page on a phone', () => {
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe('The join password is not right. Ask the organizer for it.');
-    await screenshot(page, 'join-6-wrong-password');
+    await shot(page, 'join-6-wrong-password');
     await page.getByLabel('Join password').fill('tulip-42');
     await page.getByRole('button', { name: 'Register' }).click();
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe('This event is full (1 attendees). Ask the organizer.');
-    await screenshot(page, 'join-7-full');
+    await shot(page, 'join-7-full');
     await context.close();
   });
 
@@ -173,7 +173,7 @@ describe('join page on a phone', () => {
     expect(page.url()).not.toContain('#key=');
     await page.getByRole('tab', { name: 'curl' }).click();
     expect(await page.locator('#sample-code').textContent()).toContain(`api-key: ${card!.apiKey}`);
-    await screenshot(page, 'join-8-claimed-card');
+    await shot(page, 'join-8-claimed-card');
     await context.close();
   });
 
@@ -190,7 +190,7 @@ describe('join page on a phone', () => {
     expect(await link.getAttribute('href')).toBe('/join/ca.pem');
     await page.getByRole('tab', { name: 'Python', exact: true }).click();
     expect(await page.locator('#sample-code').textContent()).toContain('SSL_CERT_FILE');
-    await screenshot(page, 'join-9-https');
+    await shot(page, 'join-9-https');
     await context.close();
   });
 });
@@ -209,7 +209,7 @@ describe('shared code on the join page', () => {
     await expect
       .poll(() => page.locator('#shared-error').textContent())
       .toBe('That shared code is not right for this event.');
-    await screenshot(page, 'join-10-shared-code-wrong');
+    await shot(page, 'join-10-shared-code-wrong');
     await page.getByLabel('Shared code').fill('tulip2026');
     await page.getByRole('button', { name: 'Use the shared code' }).click();
     await page.locator('#key').waitFor({ state: 'visible' });

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, readQr, SCREENS } from '../support/browser.js';
+import { launchChromium, readQr, screenshotDir } from '../support/browser.js';
 import { eventInput, startKit, type TestKit } from '../support/kit.js';
 
 let browser: Browser;
@@ -56,7 +56,7 @@ describe.each([
     const page = await browser.newPage({ deviceScaleFactor: 3 });
     await page.setContent(out.html);
     const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
-    await writeFile(join(SCREENS, `cards-${paper}.pdf`), pdf);
+    await writeFile(join(screenshotDir, `cards-${paper}.pdf`), pdf);
     const pages = pdfPages(pdf);
     expect(pages.count).toBe(sheets);
     expect(pages.box[2]).toBeCloseTo(box[0]!, -1);
@@ -67,12 +67,12 @@ describe.each([
     await page
       .locator('.sheet')
       .first()
-      .screenshot({ path: join(SCREENS, `cards-${paper}-sheet1.png`) });
+      .screenshot({ path: join(screenshotDir, `cards-${paper}-sheet1.png`) });
     const cards = page.locator('.card');
     expect(await cards.count()).toBe(count);
     for (let i = 0; i < count; i++) {
       const card = cards.nth(i);
-      const decoded = await readQr(page, card.locator('svg'));
+      const decoded = await readQr(card.locator('svg'));
       expect(decoded).toBe(out.keys[i]!.claimUrl);
       expect(await card.locator('.key').textContent()).toBe(out.keys[i]!.apiKey);
       expect(decoded).toContain(`#key=${encodeURIComponent(out.keys[i]!.apiKey)}`);

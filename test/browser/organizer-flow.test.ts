@@ -7,8 +7,16 @@
 import { AzureOpenAI } from 'openai';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  desktopContext,
+  launchChromium,
+  openConsole,
+  phoneContext,
+  readQr,
+  shot,
+  startConsoleKit,
+} from '../support/browser.js';
 import type { TestKit } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, phoneContext, readQr, shot, startConsoleKit } from './support.js';
 
 let browser: Browser;
 let kit: TestKit;

@@ -11,10 +11,10 @@ import { AzureOpenAI } from 'openai';
 import type { Browser, Page } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageRangeReport } from '../../shared/types.js';
+import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from '../support/browser.js';
 import { csvRecords } from '../support/csv.js';
 import { type Emulator, startEmulator } from '../support/emulator.js';
 import type { TestKit } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from './support.js';
 
 // 2026-06-01 09:00 in Paris; the event runs two days.
 const START = Date.parse('2026-06-01T07:00:00Z');

@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from '../support/browser.js';
 import { FaultyFiles } from '../support/faulty-files.js';
 import { eventInput } from '../support/kit.js';
-import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from './support.js';
 
 let browser: Browser;
 beforeAll(async () => {

@@ -1,22 +1,30 @@
 /**
- * Browser tests run Debian's Chromium through playwright with a phone-sized
- * viewport and a fresh context (fresh storage) per test. Screenshots land in
- * `test-results/screens/` so a person can look at each state.
+ * Browser tests drive Debian's Chromium through playwright (the flags the
+ * machine needs), against the real kit: the join page on its LAN listener or
+ * the built console on its loopback admin listener. Each test gets a fresh
+ * context (fresh storage). Screenshots land in `test-results/screenshots/`
+ * so a person can look at each state.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright';
+import { consoleDir, packageRoot } from '../../electron/core/paths.js';
+import { startKit, type TestKit } from './kit.js';
 
 // jsqr is CommonJS with an ES-style default in its typings: take whichever shape the loader hands over.
 type Decode = typeof import('jsqr').default;
 const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
-export const SCREENS = join(process.cwd(), 'test-results', 'screens');
+export const screenshotDir = join(packageRoot(), 'test-results', 'screenshots');
+
+/** How long a locator waits before failing: generous, the machine is shared. */
+const ACTION_TIMEOUT_MS = 15_000;
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    timeout: 30_000,
     args: [
       '--headless',
       '--no-sandbox',
@@ -29,31 +37,57 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A phone: 390×844 CSS px, touch, 2× pixels, clipboard allowed. */
+/** A kit serving the built console. */
+export async function startConsoleKit(opts: Parameters<typeof startKit>[0] = {}): Promise<TestKit> {
+  return startKit({ consoleDir: consoleDir(), ...opts });
+}
+
+export async function desktopContext(browser: Browser): Promise<BrowserContext> {
+  const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  ctx.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  return ctx;
+}
+
+/** A phone: 390×844 CSS px, touch, 2× pixels, an iPhone's browser; the clipboard allowed for `origin`. */
 export async function phoneContext(browser: Browser, origin?: string): Promise<BrowserContext> {
-  const context = await browser.newContext({
+  const ctx = await browser.newContext({
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,
     locale: 'en-US',
     timezoneId: 'America/New_York',
+    userAgent:
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
   });
-  if (origin) await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-  return context;
+  ctx.setDefaultTimeout(ACTION_TIMEOUT_MS);
+  if (origin) await ctx.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  return ctx;
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
-  await mkdir(SCREENS, { recursive: true });
-  const path = join(SCREENS, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+/** Opens the console the way the CLI's banner says: the token in the URL fragment. */
+export async function openConsole(page: Page, kit: TestKit, route = '/'): Promise<void> {
+  await page.goto(`${kit.adminUrl}/#token=${kit.adminToken}`);
+  if (route !== '/') await page.evaluate((r) => (location.hash = r), `#${route}`);
+}
+
+export async function shot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
+  await mkdir(screenshotDir, { recursive: true });
+  // Let charts and toasts settle so the picture shows the state, not a transition.
+  await page.waitForTimeout(150);
+  const path = join(screenshotDir, `${name}.png`);
+  await page.screenshot({ path, fullPage: opts.fullPage ?? true });
   return path;
 }
 
-/** Decodes the QR code shown in `target` (rendered by the page itself into a canvas, then read by jsQR). */
-export async function readQr(page: Page, target: Locator): Promise<string | undefined> {
+/**
+ * Decodes the QR code an element shows, from its pixels: what a phone camera
+ * would read. The page itself turns the screenshot into pixels (a canvas),
+ * so no image library is needed here.
+ */
+export async function readQr(target: Locator): Promise<string | undefined> {
   const png = (await target.screenshot()).toString('base64');
-  const pixels = await page.evaluate(async (b64) => {
+  const pixels = await target.page().evaluate(async (b64) => {
     const img = new Image();
     img.src = `data:image/png;base64,${b64}`;
     await img.decode();

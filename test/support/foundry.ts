@@ -20,7 +20,6 @@ export interface FoundryState {
 }
 
 export { RUN_USAGE } from './assistants-api.js';
-export { MAX_PAGE as FOUNDRY_MAX_PAGE } from './openai-wire.js';
 export { RESPONSE_USAGE } from './responses-api.js';
 
 export function addFoundry(emu: Emulator, project = 'p1'): FoundryState {

@@ -1,5 +1,5 @@
 /**
- * The proxy's route table, read like the seed's table. Each API family owns
+ * The proxy's route table, read like the table of the API surface it serves. Each API family owns
  * its rows in its own file under `families/`.
  *
  * | API                        | Endpoint pattern (below /api/v1)                                   | family           |

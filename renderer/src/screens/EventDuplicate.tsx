@@ -9,9 +9,8 @@ import type { EventView } from '../../../shared/contract';
 import { schemas } from '../../../shared/schemas';
 import { fromZonedInput, offsetLabel, toZonedInput } from '../../../shared/zoned-time';
 import { kit } from '../client';
-import { Dialog } from '../ui/dialog';
-import { type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
-import { Banner } from '../ui/states';
+import { type FieldErrors, issuesToErrors, TextField } from '../ui/form';
+import { type Checked, FormDialog } from '../ui/form-dialog';
 
 const WEEK = 7 * 86_400_000;
 
@@ -32,9 +31,8 @@ export function EventDuplicate(props: { event: EventView; onClose: () => void; o
   const [start, setStart] = useState(toZonedInput(new Date(run.start).toISOString(), tz));
   const [end, setEnd] = useState(toZonedInput(new Date(run.end).toISOString(), tz));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
 
-  async function save() {
+  function check(): Checked<Parameters<typeof kit.events.duplicate>[0]> {
     const input = {
       id: event.id,
       name,
@@ -47,66 +45,44 @@ export function EventDuplicate(props: { event: EventView; onClose: () => void; o
       const e = issuesToErrors(parsed.error);
       if (e.startsAt) e.startsAt = 'Pick a start date and time.';
       if (e.endsAt && !fromZonedInput(end, tz)) e.endsAt = 'Pick an end date and time.';
-      setErrors(e);
-      return;
+      return { ok: false, errors: e };
     }
-    setBusy(true);
-    setErrors({});
-    try {
-      props.onSaved(await kit.events.duplicate(parsed.data));
-    } catch (e) {
-      setErrors(serverErrorToFields((e as Error).message, ['name', 'code', 'startsAt', 'endsAt']));
-      setBusy(false);
-    }
+    return { ok: true, input: parsed.data };
   }
 
   return (
-    <Dialog
+    <FormDialog
+      id="duplicate-form"
       title={`Duplicate ${event.name}`}
       description="A new event with the same resources, limits and options: a new code and new dates, and nobody registered yet."
+      submitLabel="Create the copy"
+      busyLabel="Creating…"
+      check={check}
+      send={(input) => kit.events.duplicate(input)}
+      onSaved={props.onSaved}
       onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="duplicate-form" className="primary" disabled={busy}>
-            {busy ? 'Creating…' : 'Create the copy'}
-          </button>
-        </>
-      }
+      fieldNames={['name', 'code', 'startsAt', 'endsAt']}
+      errors={errors}
+      onErrors={setErrors}
     >
-      <form
-        id="duplicate-form"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
-        }}
-      >
-        {errors.form && <Banner kind="error">{errors.form}</Banner>}
-        <div className="form-grid">
-          <TextField label="Event name" value={name} onChange={setName} error={errors.name} full />
-          <TextField
-            label="Starts"
-            type="datetime-local"
-            value={start}
-            onChange={setStart}
-            error={errors.startsAt}
-            hint={`Venue time, ${tz} (${offsetLabel(tz)})`}
-          />
-          <TextField label="Ends" type="datetime-local" value={end} onChange={setEnd} error={errors.endsAt} />
-          <TextField
-            label="Event code"
-            value={code}
-            onChange={setCode}
-            error={errors.code}
-            placeholder="generated"
-            hint={`In the join URL; "${event.code}" stays with the original.`}
-          />
-        </div>
-      </form>
-    </Dialog>
+      <TextField label="Event name" value={name} onChange={setName} error={errors.name} full />
+      <TextField
+        label="Starts"
+        type="datetime-local"
+        value={start}
+        onChange={setStart}
+        error={errors.startsAt}
+        hint={`Venue time, ${tz} (${offsetLabel(tz)})`}
+      />
+      <TextField label="Ends" type="datetime-local" value={end} onChange={setEnd} error={errors.endsAt} />
+      <TextField
+        label="Event code"
+        value={code}
+        onChange={setCode}
+        error={errors.code}
+        placeholder="generated"
+        hint={`In the join URL; "${event.code}" stays with the original.`}
+      />
+    </FormDialog>
   );
 }

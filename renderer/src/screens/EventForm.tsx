@@ -8,9 +8,8 @@ import type { EventView, ResourceView } from '../../../shared/contract';
 import { eventCreateSchema, eventUpdateSchema } from '../../../shared/schemas';
 import { allTimeZones, fromZonedInput, localTimeZone, offsetLabel, toZonedInput } from '../../../shared/zoned-time';
 import { kit } from '../client';
-import { Dialog } from '../ui/dialog';
-import { Check, Field, type FieldErrors, issuesToErrors, serverErrorToFields, TextField } from '../ui/form';
-import { Banner } from '../ui/states';
+import { Check, Field, type FieldErrors, issuesToErrors, TextField } from '../ui/form';
+import { type Checked, FormDialog } from '../ui/form-dialog';
 import { type BudgetDraft, BudgetFields, budgetDraft, moneyErrors, toBudget } from './cost-fields';
 
 interface Draft {
@@ -156,7 +155,6 @@ export function EventForm(props: {
 }) {
   const [d, setD] = useState(() => initialDraft(props.event, props.resources));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
   const zones = useMemo(allTimeZones, []);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
   const [timesTouched, setTimesTouched] = useState(!!props.event);
@@ -173,215 +171,189 @@ export function EventForm(props: {
       };
     });
 
-  async function save() {
+  function check(): Checked<object> {
     const input = toInput(d, !!props.event);
     const parsed = props.event
       ? eventUpdateSchema.safeParse({ id: props.event.id, ...input })
       : eventCreateSchema.safeParse(input);
-    if (!parsed.success) {
-      setErrors(friendly(issuesToErrors(parsed.error), d));
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    try {
-      const saved = props.event
-        ? await kit.events.update({ id: props.event.id, ...(parsed.data as object) } as Parameters<
-            typeof kit.events.update
-          >[0])
-        : await kit.events.create(parsed.data as Parameters<typeof kit.events.create>[0]);
-      props.onSaved(saved);
-    } catch (e) {
-      setErrors(serverErrorToFields(e as Error & { fields?: Record<string, string> }, fieldNames));
-      setBusy(false);
-    }
+    if (!parsed.success) return { ok: false, errors: friendly(issuesToErrors(parsed.error), d) };
+    return { ok: true, input: parsed.data };
   }
 
   const tzValid = zones.includes(d.timeZone);
   return (
-    <Dialog
+    <FormDialog
+      id="event-form"
       title={props.event ? `Edit ${props.event.name}` : 'New event'}
       description="Attendees can register before the start; their keys work only between start and end."
-      onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="event-form" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : props.event ? 'Save changes' : 'Create event'}
-          </button>
-        </>
+      submitLabel={props.event ? 'Save changes' : 'Create event'}
+      check={check}
+      send={(input) =>
+        props.event
+          ? kit.events.update({ id: props.event.id, ...input } as Parameters<typeof kit.events.update>[0])
+          : kit.events.create(input as Parameters<typeof kit.events.create>[0])
       }
+      onSaved={props.onSaved}
+      onClose={props.onClose}
+      fieldNames={fieldNames}
+      errors={errors}
+      onErrors={setErrors}
     >
-      <form
-        id="event-form"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
+      <TextField label="Event name" value={d.name} onChange={(v) => set('name', v)} error={errors.name} full />
+      <Field label="Description" error={errors.description} hint="Shown on the join page." full>
+        {(id, describedBy, invalid) => (
+          <textarea
+            id={id}
+            value={d.description}
+            aria-invalid={invalid}
+            aria-describedby={describedBy}
+            onChange={(e) => set('description', e.target.value)}
+          />
+        )}
+      </Field>
+      <TextField
+        label="Starts"
+        type="datetime-local"
+        value={d.start}
+        onChange={(v) => {
+          setTimesTouched(true);
+          set('start', v);
         }}
+        error={errors.startsAt}
+        hint={`Venue time, ${d.timeZone}`}
+      />
+      <TextField
+        label="Ends"
+        type="datetime-local"
+        value={d.end}
+        onChange={(v) => {
+          setTimesTouched(true);
+          set('end', v);
+        }}
+        error={errors.endsAt}
+        hint="Keys stop working at this time."
+      />
+      <Field
+        label="Time zone"
+        error={errors.timeZone ?? (tzValid ? undefined : 'Pick a zone from the list, e.g. Europe/Paris.')}
+        hint={tzValid ? `${offsetLabel(d.timeZone)} now; daily caps reset at midnight here.` : undefined}
       >
-        {errors.form && <Banner kind="error">{errors.form}</Banner>}
-        <div className="form-grid">
-          <TextField label="Event name" value={d.name} onChange={(v) => set('name', v)} error={errors.name} full />
-          <Field label="Description" error={errors.description} hint="Shown on the join page." full>
-            {(id, describedBy, invalid) => (
-              <textarea
-                id={id}
-                value={d.description}
-                aria-invalid={invalid}
-                aria-describedby={describedBy}
-                onChange={(e) => set('description', e.target.value)}
-              />
-            )}
-          </Field>
-          <TextField
-            label="Starts"
-            type="datetime-local"
-            value={d.start}
-            onChange={(v) => {
-              setTimesTouched(true);
-              set('start', v);
-            }}
-            error={errors.startsAt}
-            hint={`Venue time, ${d.timeZone}`}
-          />
-          <TextField
-            label="Ends"
-            type="datetime-local"
-            value={d.end}
-            onChange={(v) => {
-              setTimesTouched(true);
-              set('end', v);
-            }}
-            error={errors.endsAt}
-            hint="Keys stop working at this time."
-          />
-          <Field
-            label="Time zone"
-            error={errors.timeZone ?? (tzValid ? undefined : 'Pick a zone from the list, e.g. Europe/Paris.')}
-            hint={tzValid ? `${offsetLabel(d.timeZone)} now; daily caps reset at midnight here.` : undefined}
-          >
-            {(id, describedBy, invalid) => (
-              <>
-                <input
-                  id={id}
-                  list={`${id}-zones`}
-                  value={d.timeZone}
-                  aria-invalid={invalid}
-                  aria-describedby={describedBy}
-                  onChange={(e) => setZone(e.target.value)}
-                />
-                <datalist id={`${id}-zones`}>
-                  {zones.map((z) => (
-                    <option key={z} value={z} />
-                  ))}
-                </datalist>
-              </>
-            )}
-          </Field>
-          <TextField
-            label="Event code"
-            value={d.code}
-            onChange={(v) => set('code', v)}
-            error={errors.code}
-            placeholder="generated"
-            hint="In the join URL. Letters, digits and dashes."
-          />
-          <TextField
-            label="Requests per attendee per day"
-            type="number"
-            min={0}
-            value={d.dailyRequestCap}
-            onChange={(v) => set('dailyRequestCap', v)}
-            error={errors.dailyRequestCap}
-            hint="0 = no limit."
-          />
-          <TextField
-            label="Max tokens per request"
-            type="number"
-            min={0}
-            value={d.maxTokenCap}
-            onChange={(v) => set('maxTokenCap', v)}
-            error={errors.maxTokenCap}
-            hint="Applied when a call sets none. 0 = no limit."
-          />
-          <TextField
-            label="Tokens per attendee per day"
-            type="number"
-            min={0}
-            value={d.dailyTokenBudget}
-            onChange={(v) => set('dailyTokenBudget', v)}
-            error={errors.dailyTokenBudget}
-            placeholder="no budget"
-            hint="Counted from upstream usage; resets at midnight."
-          />
-          <TextField
-            label="Capacity"
-            type="number"
-            min={1}
-            value={d.capacity}
-            onChange={(v) => set('capacity', v)}
-            error={errors.capacity}
-            placeholder="unlimited"
-            hint="Registrations beyond it are refused."
-          />
-          <TextField
-            label="Join password"
-            value={d.joinPassword}
-            onChange={(v) => set('joinPassword', v)}
-            error={errors.joinPassword}
-            placeholder="none"
-            hint="Say it out loud in the room; leave empty for open registration."
-          />
-          <TextField
-            label="Shared code"
-            value={d.sharedCode}
-            onChange={(v) => set('sharedCode', v)}
-            error={errors.sharedCode}
-            placeholder="off"
-            hint="Azure AI Proxy style keys: <event code>@<shared code>/<email>, no registration needed."
-          />
-          <TextField
-            label="Browser origins"
-            value={d.allowedOrigins}
-            onChange={(v) => set('allowedOrigins', v)}
-            error={errors.allowedOrigins}
-            placeholder="any origin"
-            hint="Web pages whose scripts may call the API with this event's keys (browser labs), e.g. http://localhost:5173. Empty: any page."
-            full
-          />
-          <BudgetFields value={d.budget} onChange={(v) => set('budget', v)} error={errors.costBudget} />
-          <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
-            {(id, describedBy) => (
-              <fieldset className="checklist" id={id} aria-describedby={describedBy}>
-                {props.resources.length === 0 && (
-                  <span className="muted">No resources yet: add one on the Resources screen first.</span>
-                )}
-                {props.resources.map((r) => (
-                  <Check
-                    key={r.id}
-                    label={`${r.name} · ${r.deployment} (${r.kind})${r.enabled ? '' : ' · disabled'}`}
-                    checked={d.resourceIds.includes(r.id)}
-                    onChange={(on) =>
-                      set('resourceIds', on ? [...d.resourceIds, r.id] : d.resourceIds.filter((x) => x !== r.id))
-                    }
-                  />
-                ))}
-              </fieldset>
-            )}
-          </Field>
-          <div className="full">
-            <Check
-              label="Enabled: keys work during the event window"
-              checked={d.enabled}
-              onChange={(v) => set('enabled', v)}
+        {(id, describedBy, invalid) => (
+          <>
+            <input
+              id={id}
+              list={`${id}-zones`}
+              value={d.timeZone}
+              aria-invalid={invalid}
+              aria-describedby={describedBy}
+              onChange={(e) => setZone(e.target.value)}
             />
-          </div>
-        </div>
-      </form>
-    </Dialog>
+            <datalist id={`${id}-zones`}>
+              {zones.map((z) => (
+                <option key={z} value={z} />
+              ))}
+            </datalist>
+          </>
+        )}
+      </Field>
+      <TextField
+        label="Event code"
+        value={d.code}
+        onChange={(v) => set('code', v)}
+        error={errors.code}
+        placeholder="generated"
+        hint="In the join URL. Letters, digits and dashes."
+      />
+      <TextField
+        label="Requests per attendee per day"
+        type="number"
+        min={0}
+        value={d.dailyRequestCap}
+        onChange={(v) => set('dailyRequestCap', v)}
+        error={errors.dailyRequestCap}
+        hint="0 = no limit."
+      />
+      <TextField
+        label="Max tokens per request"
+        type="number"
+        min={0}
+        value={d.maxTokenCap}
+        onChange={(v) => set('maxTokenCap', v)}
+        error={errors.maxTokenCap}
+        hint="Applied when a call sets none. 0 = no limit."
+      />
+      <TextField
+        label="Tokens per attendee per day"
+        type="number"
+        min={0}
+        value={d.dailyTokenBudget}
+        onChange={(v) => set('dailyTokenBudget', v)}
+        error={errors.dailyTokenBudget}
+        placeholder="no budget"
+        hint="Counted from upstream usage; resets at midnight."
+      />
+      <TextField
+        label="Capacity"
+        type="number"
+        min={1}
+        value={d.capacity}
+        onChange={(v) => set('capacity', v)}
+        error={errors.capacity}
+        placeholder="unlimited"
+        hint="Registrations beyond it are refused."
+      />
+      <TextField
+        label="Join password"
+        value={d.joinPassword}
+        onChange={(v) => set('joinPassword', v)}
+        error={errors.joinPassword}
+        placeholder="none"
+        hint="Say it out loud in the room; leave empty for open registration."
+      />
+      <TextField
+        label="Shared code"
+        value={d.sharedCode}
+        onChange={(v) => set('sharedCode', v)}
+        error={errors.sharedCode}
+        placeholder="off"
+        hint="Azure AI Proxy style keys: <event code>@<shared code>/<email>, no registration needed."
+      />
+      <TextField
+        label="Browser origins"
+        value={d.allowedOrigins}
+        onChange={(v) => set('allowedOrigins', v)}
+        error={errors.allowedOrigins}
+        placeholder="any origin"
+        hint="Web pages whose scripts may call the API with this event's keys (browser labs), e.g. http://localhost:5173. Empty: any page."
+        full
+      />
+      <BudgetFields value={d.budget} onChange={(v) => set('budget', v)} error={errors.costBudget} />
+      <Field label="Resources" error={errors.resourceIds} full hint="The deployments attendees can call.">
+        {(id, describedBy) => (
+          <fieldset className="checklist" id={id} aria-describedby={describedBy}>
+            {props.resources.length === 0 && (
+              <span className="muted">No resources yet: add one on the Resources screen first.</span>
+            )}
+            {props.resources.map((r) => (
+              <Check
+                key={r.id}
+                label={`${r.name} · ${r.deployment} (${r.kind})${r.enabled ? '' : ' · disabled'}`}
+                checked={d.resourceIds.includes(r.id)}
+                onChange={(on) =>
+                  set('resourceIds', on ? [...d.resourceIds, r.id] : d.resourceIds.filter((x) => x !== r.id))
+                }
+              />
+            ))}
+          </fieldset>
+        )}
+      </Field>
+      <div className="full">
+        <Check
+          label="Enabled: keys work during the event window"
+          checked={d.enabled}
+          onChange={(v) => set('enabled', v)}
+        />
+      </div>
+    </FormDialog>
   );
 }

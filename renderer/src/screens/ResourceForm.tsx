@@ -10,9 +10,8 @@ import { resourceCreateSchema, resourceUpdateSchema, SECRET_MASK } from '../../.
 import { type EntraMode, entraModes, type ResourceAuth, type ResourceKind, resourceKinds } from '../../../shared/types';
 import { kit } from '../client';
 import { authLabels, entraModeLabels } from '../lib/resource-kinds';
-import { Dialog } from '../ui/dialog';
-import { Check, type FieldErrors, issuesToErrors, SelectField, serverErrorToFields, TextField } from '../ui/form';
-import { Banner } from '../ui/states';
+import { Check, type FieldErrors, issuesToErrors, SelectField, TextField } from '../ui/form';
+import { type Checked, FormDialog } from '../ui/form-dialog';
 import { moneyErrors, type PriceDraft, PriceFields, priceDraft, toPricing } from './cost-fields';
 
 type AuthType = ResourceAuth['type'];
@@ -76,7 +75,6 @@ export function ResourceForm(props: {
 }) {
   const [d, setD] = useState(() => initialDraft(props.resource));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [busy, setBusy] = useState(false);
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => setD((old) => ({ ...old, [k]: v }));
   const stored = props.resource?.auth;
   /** Editing with the same auth type and an empty secret field keeps the stored secret. */
@@ -112,7 +110,7 @@ export function ResourceForm(props: {
     }
   }
 
-  async function save() {
+  function check(): Checked<object> {
     const input = {
       name: d.name,
       kind: d.kind,
@@ -140,21 +138,8 @@ export function ResourceForm(props: {
         d.authType === 'entra'
           ? 'Check the Entra fields.'
           : `Enter the ${d.authType === 'bearer' ? 'bearer token' : 'API key'}.`;
-    if (!parsed.success || Object.keys(local).length) {
-      setErrors(local);
-      return;
-    }
-    setBusy(true);
-    setErrors({});
-    try {
-      const saved = props.resource
-        ? await kit.resources.update(parsed.data as Parameters<typeof kit.resources.update>[0])
-        : await kit.resources.create(parsed.data as Parameters<typeof kit.resources.create>[0]);
-      props.onSaved(saved);
-    } catch (e) {
-      setErrors(serverErrorToFields(e as Error & { fields?: Record<string, string> }, fieldNames));
-      setBusy(false);
-    }
+    if (!parsed.success || Object.keys(local).length) return { ok: false, errors: local };
+    return { ok: true, input: parsed.data };
   }
 
   const secretLabel = d.authType === 'bearer' ? 'Bearer token' : d.authType === 'entra' ? 'Client secret' : 'API key';
@@ -163,165 +148,154 @@ export function ResourceForm(props: {
       ? 'Stored and hidden. Leave empty to keep it; type to replace it.'
       : 'Write-only: never shown again.';
   return (
-    <Dialog
+    <FormDialog
+      id="resource-form"
       title={props.resource ? `Edit ${props.resource.name}` : 'New resource'}
       description="A resource is one upstream service attendees reach through the kit under a deployment name."
-      onClose={props.onClose}
-      footer={
-        <>
-          <button type="button" onClick={props.onClose} disabled={busy}>
-            Cancel
-          </button>
-          <button type="submit" form="resource-form" className="primary" disabled={busy}>
-            {busy ? 'Saving…' : props.resource ? 'Save changes' : 'Add resource'}
-          </button>
-        </>
+      submitLabel={props.resource ? 'Save changes' : 'Add resource'}
+      check={check}
+      send={(input) =>
+        props.resource
+          ? kit.resources.update(input as Parameters<typeof kit.resources.update>[0])
+          : kit.resources.create(input as Parameters<typeof kit.resources.create>[0])
       }
+      onSaved={props.onSaved}
+      onClose={props.onClose}
+      fieldNames={fieldNames}
+      errors={errors}
+      onErrors={setErrors}
     >
-      <form
-        id="resource-form"
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          void save();
+      <TextField
+        label="Name"
+        value={d.name}
+        onChange={(v) => set('name', v)}
+        error={errors.name}
+        placeholder="e.g. Sweden Central GPT-4o"
+      />
+      <SelectField
+        label="Kind"
+        value={d.kind}
+        options={resourceKinds.map((k) => ({ value: k, label: kindOf(k).label }))}
+        onChange={(k) => {
+          set('kind', k);
+          if (kindOf(k).builtinEndpoint) set('authType', 'none');
         }}
-      >
-        {errors.form && <Banner kind="error">{errors.form}</Banner>}
-        <div className="form-grid">
-          <TextField
-            label="Name"
-            value={d.name}
-            onChange={(v) => set('name', v)}
-            error={errors.name}
-            placeholder="e.g. Sweden Central GPT-4o"
-          />
+        error={errors.kind}
+      />
+      {!playground && (
+        <TextField
+          label="Endpoint"
+          value={d.endpoint}
+          onChange={(v) => set('endpoint', v)}
+          error={errors.endpoint}
+          placeholder={info.endpointHint}
+          full
+        />
+      )}
+      <TextField
+        label={info.deploymentLabel}
+        value={d.deployment}
+        onChange={(v) => set('deployment', v)}
+        error={errors.deployment}
+        hint={info.deploymentHint}
+      />
+      <TextField
+        label="Upstream name"
+        value={d.upstreamDeployment}
+        onChange={(v) => set('upstreamDeployment', v)}
+        error={errors.upstreamDeployment}
+        placeholder="same"
+        hint="Only when upstream knows it by another name."
+      />
+      {info.namesModel && (
+        <TextField
+          label="Model"
+          value={d.model}
+          onChange={(v) => set('model', v)}
+          error={errors.model}
+          placeholder="e.g. gpt-5-mini"
+          hint="The model behind the deployment, when its name does not say. Reasoning models (o-series, gpt-5) get the token cap as max_completion_tokens."
+        />
+      )}
+      {info.defaultApiVersion && (
+        <TextField
+          label="API version"
+          value={d.apiVersion}
+          onChange={(v) => set('apiVersion', v)}
+          error={errors.apiVersion}
+          placeholder="kit default"
+        />
+      )}
+      <TextField
+        label="Weight"
+        type="number"
+        min={1}
+        value={d.weight}
+        onChange={(v) => set('weight', v)}
+        error={errors.weight}
+        placeholder="1"
+        hint="Share of traffic among resources with the same name."
+      />
+      {!playground && (
+        <>
+          <div className="section-title full">Upstream credential</div>
           <SelectField
-            label="Kind"
-            value={d.kind}
-            options={resourceKinds.map((k) => ({ value: k, label: kindOf(k).label }))}
-            onChange={(k) => {
-              set('kind', k);
-              if (kindOf(k).builtinEndpoint) set('authType', 'none');
-            }}
-            error={errors.kind}
+            label="Authentication"
+            value={d.authType}
+            options={info.authModes.map((t) => ({
+              value: t,
+              label: authLabels[t],
+            }))}
+            onChange={(t) => set('authType', t)}
           />
-          {!playground && (
-            <TextField
-              label="Endpoint"
-              value={d.endpoint}
-              onChange={(v) => set('endpoint', v)}
-              error={errors.endpoint}
-              placeholder={info.endpointHint}
-              full
+          {d.authType === 'entra' && (
+            <SelectField
+              label="Entra mode"
+              value={d.entraMode}
+              options={entraModes.map((m) => ({ value: m, label: entraModeLabels[m] }))}
+              onChange={(m) => set('entraMode', m)}
             />
           )}
-          <TextField
-            label={info.deploymentLabel}
-            value={d.deployment}
-            onChange={(v) => set('deployment', v)}
-            error={errors.deployment}
-            hint={info.deploymentHint}
-          />
-          <TextField
-            label="Upstream name"
-            value={d.upstreamDeployment}
-            onChange={(v) => set('upstreamDeployment', v)}
-            error={errors.upstreamDeployment}
-            placeholder="same"
-            hint="Only when upstream knows it by another name."
-          />
-          {info.namesModel && (
+          {(d.authType === 'api-key' || d.authType === 'bearer') && (
             <TextField
-              label="Model"
-              value={d.model}
-              onChange={(v) => set('model', v)}
-              error={errors.model}
-              placeholder="e.g. gpt-5-mini"
-              hint="The model behind the deployment, when its name does not say. Reasoning models (o-series, gpt-5) get the token cap as max_completion_tokens."
+              label={secretLabel}
+              type="password"
+              value={d.secret}
+              onChange={(v) => set('secret', v)}
+              error={errors.auth}
+              placeholder={stored?.type === d.authType ? '•••••••• (stored)' : ''}
+              hint={secretHint}
+              autoComplete="new-password"
             />
           )}
-          {info.defaultApiVersion && (
-            <TextField
-              label="API version"
-              value={d.apiVersion}
-              onChange={(v) => set('apiVersion', v)}
-              error={errors.apiVersion}
-              placeholder="kit default"
-            />
-          )}
-          <TextField
-            label="Weight"
-            type="number"
-            min={1}
-            value={d.weight}
-            onChange={(v) => set('weight', v)}
-            error={errors.weight}
-            placeholder="1"
-            hint="Share of traffic among resources with the same name."
-          />
-          {!playground && (
+          {d.authType === 'entra' && d.entraMode !== 'default' && d.entraMode !== 'azure-cli' && (
             <>
-              <div className="section-title full">Upstream credential</div>
-              <SelectField
-                label="Authentication"
-                value={d.authType}
-                options={info.authModes.map((t) => ({
-                  value: t,
-                  label: authLabels[t],
-                }))}
-                onChange={(t) => set('authType', t)}
-              />
-              {d.authType === 'entra' && (
-                <SelectField
-                  label="Entra mode"
-                  value={d.entraMode}
-                  options={entraModes.map((m) => ({ value: m, label: entraModeLabels[m] }))}
-                  onChange={(m) => set('entraMode', m)}
-                />
-              )}
-              {(d.authType === 'api-key' || d.authType === 'bearer') && (
-                <TextField
-                  label={secretLabel}
-                  type="password"
-                  value={d.secret}
-                  onChange={(v) => set('secret', v)}
-                  error={errors.auth}
-                  placeholder={stored?.type === d.authType ? '•••••••• (stored)' : ''}
-                  hint={secretHint}
-                  autoComplete="new-password"
-                />
-              )}
-              {d.authType === 'entra' && d.entraMode !== 'default' && d.entraMode !== 'azure-cli' && (
-                <>
-                  <TextField label="Tenant ID" value={d.tenantId} onChange={(v) => set('tenantId', v)} />
-                  <TextField label="Client ID" value={d.clientId} onChange={(v) => set('clientId', v)} />
-                </>
-              )}
-              {d.authType === 'entra' && d.entraMode === 'service-principal' && (
-                <TextField
-                  label="Client secret"
-                  type="password"
-                  value={d.secret}
-                  onChange={(v) => set('secret', v)}
-                  error={errors.auth}
-                  placeholder={stored?.type === 'entra' && stored.clientSecret ? '•••••••• (stored)' : ''}
-                  hint={secretHint}
-                  autoComplete="new-password"
-                />
-              )}
+              <TextField label="Tenant ID" value={d.tenantId} onChange={(v) => set('tenantId', v)} />
+              <TextField label="Client ID" value={d.clientId} onChange={(v) => set('clientId', v)} />
             </>
           )}
-          <PriceFields value={d.price} onChange={(v) => set('price', v)} error={errors.pricing} />
-          <div className="full">
-            <Check
-              label="Enabled: route attendee calls to this resource"
-              checked={d.enabled}
-              onChange={(v) => set('enabled', v)}
+          {d.authType === 'entra' && d.entraMode === 'service-principal' && (
+            <TextField
+              label="Client secret"
+              type="password"
+              value={d.secret}
+              onChange={(v) => set('secret', v)}
+              error={errors.auth}
+              placeholder={stored?.type === 'entra' && stored.clientSecret ? '•••••••• (stored)' : ''}
+              hint={secretHint}
+              autoComplete="new-password"
             />
-          </div>
-        </div>
-      </form>
-    </Dialog>
+          )}
+        </>
+      )}
+      <PriceFields value={d.price} onChange={(v) => set('price', v)} error={errors.pricing} />
+      <div className="full">
+        <Check
+          label="Enabled: route attendee calls to this resource"
+          checked={d.enabled}
+          onChange={(v) => set('enabled', v)}
+        />
+      </div>
+    </FormDialog>
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Azure AI model inference (seed 001): `/chat/completions`, `/embeddings`,
+ * Azure AI model inference: `/chat/completions`, `/embeddings`,
  * `/images/embeddings` and `/info`, routed by the model the body (or, for
  * `/info`, the query) names, also under `/models/...`, the Foundry endpoint
  * shape that `ModelClient(endpoint + "/models")` sends.

@@ -35,7 +35,7 @@ export interface ForwardPlan {
   build(resource: Resource): UpstreamRequest;
   /**
    * Counts toward the daily cap and usage. Default: a POST, unless every
-   * candidate is an MCP server (DESIGN: POSTs count; GETs, DELETEs, MCP do not).
+   * candidate is an MCP server (POSTs count; GETs, DELETEs and MCP traffic do not).
    */
   metered?: boolean;
   /**

@@ -38,7 +38,7 @@ describe('Azure OpenAI deployment operations', () => {
     expect(lastReceived()?.headers['api-key']).toBe('upstream-secret-key-123');
   });
 
-  it('chat with extensions (REST, as the seed documents it)', async () => {
+  it('chat with extensions (REST, as the service documents it)', async () => {
     const body = {
       messages: [{ role: 'user', content: 'What do my docs say?' }],
       data_sources: [

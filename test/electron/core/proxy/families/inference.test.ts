@@ -1,5 +1,5 @@
 /**
- * Azure AI model inference (seed 001) through the kit with the official
+ * Azure AI model inference through the kit with the official
  * `@azure-rest/ai-inference` client, both at the proxy root and at the
  * Foundry shape `ModelClient(endpoint + "/models")`: routed by the body's
  * model, streaming, embeddings, image embeddings, model info.

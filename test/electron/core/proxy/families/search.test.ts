@@ -1,7 +1,7 @@
 /**
  * Azure AI Search through the kit with the official `@azure/search-documents`
  * client (text and vector queries, count, document lookup, suggest,
- * autocomplete, reading the index definition) and the seed's REST form;
+ * autocomplete, reading the index definition) and the plain REST form;
  * writes are refused with 405 even though the upstream key could write, and
  * only the event's indexes answer.
  */
@@ -98,7 +98,7 @@ describe('AI Search queries through the kit', () => {
     expect(a.results[0]?.text).toBe('seaside');
   });
 
-  it('the seed REST form: POST indexes/{index}/docs/search, and GET lookups', async () => {
+  it('the plain REST form: POST indexes/{index}/docs/search, and GET lookups', async () => {
     const post = await fetch(`${kit.apiBase}/indexes/hotels/docs/search?api-version=2024-07-01`, {
       method: 'POST',
       headers: { 'api-key': apiKey, 'content-type': 'application/json' },
