@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { chromiumLaunchOptions } from '../chromium.mjs';
+import { feedAtRate } from './traffic-load.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const RATE = 200;
 const SECONDS = 6;
-const names = ['Ada', 'Grace', 'Linus', 'Margaret', 'Barbara', 'Ken'];
-const deployments = ['gpt-4o-mini', 'text-embedding-3-small', 'playground'];
 
 /** What the screen must hold at RATE records/s (headless frames run at 60/s when idle). */
 export const consoleRanges = { minFps: 15, maxBlockingShare: 0.4, maxLongTaskMs: 1500, rateWithin: 0.3 };
@@ -32,18 +32,7 @@ async function once(log) {
     consoleDir: consoleDir(),
     env: {},
   });
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const ctx = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await ctx.newPage();
@@ -68,34 +57,7 @@ async function once(log) {
       window.perf.longTasks = [];
     });
     const load = loadavg()[0];
-    let n = 0;
-    const started = Date.now();
-    await new Promise((resolve) => {
-      const timer = setInterval(() => {
-        // Paced by the clock, not by timer ticks (which drift on a busy machine).
-        const due = Math.min(RATE * SECONDS, Math.floor(((Date.now() - started) / 1000) * RATE));
-        for (; n < due; n++) {
-          const status = n % 50 === 0 ? 502 : n % 17 === 0 ? 429 : 200;
-          kit.feed.push({
-            at: new Date().toISOString(),
-            method: 'POST',
-            route: '/openai/deployments/:deployment/chat/completions',
-            path: '/openai/deployments/gpt-4o-mini/chat/completions',
-            status,
-            durationMs: 20 + ((n * 37) % 400),
-            attendeeId: `att_${n % names.length}`,
-            attendeeName: names[n % names.length],
-            deployment: deployments[n % deployments.length],
-            totalTokens: status === 200 ? 40 + (n % 60) : undefined,
-          });
-        }
-        if (n >= RATE * SECONDS) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-    });
-    const elapsed = (Date.now() - started) / 1000;
+    const { records: n, seconds: elapsed } = await feedAtRate(kit.feed, RATE, SECONDS);
     const rateText = await page.locator('.stat', { hasText: 'Requests / s' }).locator('.value').textContent();
     await page.waitForTimeout(1200);
     const perf = await page.evaluate(() => window.perf);

@@ -8,6 +8,7 @@
  */
 import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedAtRate } from '../../scripts/bench/traffic-load.mjs';
 import { desktopContext, launchChromium, openConsole, shot, startConsoleKit } from '../support/browser.js';
 import type { TestKit } from '../support/kit.js';
 
@@ -25,8 +26,6 @@ afterAll(async () => {
 
 const RATE = 200;
 const SECONDS = 6;
-const names = ['Ada', 'Grace', 'Linus', 'Margaret', 'Barbara', 'Ken'];
-const deployments = ['gpt-4o-mini', 'text-embedding-3-small', 'playground'];
 
 describe('live traffic under load', () => {
   it(`stays responsive at ${RATE} requests/s`, async () => {
@@ -54,35 +53,7 @@ describe('live traffic under load', () => {
       });
     await reset();
 
-    let n = 0;
-    const started = Date.now();
-    await new Promise<void>((resolve) => {
-      const timer = setInterval(() => {
-        // Paced by the clock, not by timer ticks (which drift on a busy machine): the feed batches
-        // these exactly as it batches the proxy's records.
-        const due = Math.min(RATE * SECONDS, Math.floor(((Date.now() - started) / 1000) * RATE));
-        for (; n < due; n++) {
-          const status = n % 50 === 0 ? 502 : n % 17 === 0 ? 429 : 200;
-          kit.feed.push({
-            at: new Date().toISOString(),
-            method: 'POST',
-            route: '/openai/deployments/:deployment/chat/completions',
-            path: '/openai/deployments/gpt-4o-mini/chat/completions',
-            status,
-            durationMs: 20 + ((n * 37) % 400),
-            attendeeId: `att_${n % names.length}`,
-            attendeeName: names[n % names.length],
-            deployment: deployments[n % deployments.length],
-            totalTokens: status === 200 ? 40 + (n % 60) : undefined,
-          });
-        }
-        if (n >= RATE * SECONDS) {
-          clearInterval(timer);
-          resolve();
-        }
-      }, 50);
-    });
-    const elapsed = (Date.now() - started) / 1000;
+    const { records: n, seconds: elapsed } = await feedAtRate(kit.feed, RATE, SECONDS);
     const rateText = await page.locator('.stat', { hasText: 'Requests / s' }).locator('.value').textContent();
     // Let the last batch reach the page and one more redraw happen.
     await page.waitForTimeout(1200);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import jsQRModule from 'jsqr';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright';
 import { consoleDir, packageRoot } from '../../electron/core/paths.js';
+import { chromiumLaunchOptions } from '../../scripts/chromium.mjs';
 import { startKit, type TestKit } from './kit.js';
 
 // jsqr is CommonJS with an ES-style default in its typings: take whichever shape the loader hands over.
@@ -22,19 +23,7 @@ export const screenshotDir = join(packageRoot(), 'test-results', 'screenshots');
 const ACTION_TIMEOUT_MS = 15_000;
 
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    timeout: 30_000,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions());
 }
 
 /** A kit serving the built console. */
