@@ -55,6 +55,8 @@ export default defineConfig({
         test: {
           name: 'browser',
           include: ['browser/**/*.test.ts'],
+          // A page on a shared two-core machine can take seconds to settle: polls wait up to 10 s.
+          expect: { poll: { timeout: 10_000 } },
           globalSetup: [here('./test/support/global-setup.ts')],
         },
       },
