@@ -12,11 +12,25 @@ export interface Windowed {
   timeZone: string;
 }
 
+/**
+ * Each event's window as instants, parsed once per stored value: events are
+ * frozen records, replaced whole when they change, so the object is the key.
+ */
+const instants = new WeakMap<Windowed, { start: number; end: number }>();
+
+function windowOf(event: Windowed): { start: number; end: number } {
+  let w = instants.get(event);
+  if (!w) {
+    w = { start: Date.parse(event.startsAt), end: Date.parse(event.endsAt) };
+    if (Object.isFrozen(event)) instants.set(event, w);
+  }
+  return w;
+}
+
 /** Throws the error an attendee should see when the event is not open now. */
 export function assertEventOpen(event: Windowed, now: number): void {
   if (!event.enabled) throw new KitError('event_disabled', 'This event has been disabled by the organizer.');
-  const start = Date.parse(event.startsAt);
-  const end = Date.parse(event.endsAt);
+  const { start, end } = windowOf(event);
   if (now < start) {
     throw new KitError(
       'event_not_started',

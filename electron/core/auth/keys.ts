@@ -4,7 +4,7 @@
  * final comparison is constant-time, so response timing says nothing about
  * how close a guess was.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const KEY_PREFIX = 'apk-';
 
@@ -12,8 +12,9 @@ export function newApiKey(): string {
   return KEY_PREFIX + randomBytes(24).toString('base64url');
 }
 
+/** One-shot hashing: no Hash object per request on the hot path. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 export function keyHint(key: string): string {

@@ -103,7 +103,8 @@ export class UsageLedger {
   readonly #books = new Map<string, Map<string, DayBook>>();
   /** event id → its counters, for the reports. */
   readonly #byEvent = new Map<string, Counter[]>();
-  readonly #days = new Map<string, EventDay>();
+  /** event id → its current day, and the zone it was computed in (an event's zone can change). */
+  readonly #days = new Map<string, EventDay & { timeZone: string }>();
   /** Runs and responses whose tokens were counted and not yet saved: their marks go with those tokens. */
   readonly #marks = new Map<string, OwnedObject>();
   #timer: NodeJS.Timeout | undefined;
@@ -157,11 +158,15 @@ export class UsageLedger {
 
   /** Today in the event's zone; cached until the next local midnight so the hot path skips Intl. */
   dayOf(event: { id: string; timeZone: string }, now: number): EventDay {
-    const key = `${event.id}\u0000${event.timeZone}`;
-    const cached = this.#days.get(key);
-    if (cached && now < cached.endsAt && now >= cached.endsAt - 26 * 3600_000) return cached;
-    const fresh = { day: dayIn(now, event.timeZone), endsAt: nextMidnight(now, event.timeZone) };
-    this.#days.set(key, fresh);
+    const cached = this.#days.get(event.id);
+    if (cached && cached.timeZone === event.timeZone && now < cached.endsAt && now >= cached.endsAt - 26 * 3600_000)
+      return cached;
+    const fresh = {
+      day: dayIn(now, event.timeZone),
+      endsAt: nextMidnight(now, event.timeZone),
+      timeZone: event.timeZone,
+    };
+    this.#days.set(event.id, fresh);
     return fresh;
   }
 

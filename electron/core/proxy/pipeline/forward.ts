@@ -62,7 +62,8 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   if (plan.candidates.length === 0) {
     throw new KitError('deployment_not_found', `No enabled resource serves "${plan.deployment}".`);
   }
-  const prepared = await prepare(call, plan);
+  const ready = prepare(call, plan);
+  const prepared = ready instanceof Promise ? await ready : ready;
   const { metered } = prepared;
   const { upstream, now } = call.deps;
   const admitted = metered ? admit(call, plan.deployment) : undefined;
@@ -139,6 +140,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     }
     throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
   } finally {
-    await settle(call, plan.deployment, admitted?.slot, dispatched, outcome);
+    const booked = settle(call, plan.deployment, admitted?.slot, dispatched, outcome);
+    if (booked) await booked;
   }
 }

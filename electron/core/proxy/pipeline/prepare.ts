@@ -32,12 +32,17 @@ export interface Prepared {
 }
 
 /** Limits that depend on the request body but not on the resource, checked once before any attempt. */
-export async function prepare(call: ProxyCall, plan: ForwardPlan): Promise<Prepared> {
+export function prepare(call: ProxyCall, plan: ForwardPlan): Prepared | Promise<Prepared> {
+  // An explicit operation parses the body; a path default applies only to a body the family already parsed.
+  // (A promise only when the body is still to be read: most families parsed it to route the call.)
+  if (plan.operation && !call.parsedJson) return call.json().then(() => prepareParsed(call, plan));
+  return prepareParsed(call, plan);
+}
+
+function prepareParsed(call: ProxyCall, plan: ForwardPlan): Prepared {
   const method = (call.req.method ?? 'GET').toUpperCase();
   const metered = plan.metered ?? (method === 'POST' && plan.candidates.some((r) => kindOf(r.kind).metered));
   const operation = plan.operation === false ? undefined : (plan.operation ?? operationOf(call.path));
-  // An explicit operation parses the body; a path default applies only to a body the family already parsed.
-  if (plan.operation) await call.json();
   const json = call.parsedJson;
   if (!json) return { metered, askUsage: false, usageAsked: false };
   checkOutputTokens(call.caller.event, json);

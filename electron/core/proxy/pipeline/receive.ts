@@ -43,7 +43,8 @@ export function createProxy(deps: ProxyDeps, routes: ProxyRoute[] = proxyRoutes)
     let route = pathname;
     let errorCode: string | undefined;
 
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and `once` would wrap the listener in an object per request.
+    res.on('close', () => {
       if (call && !res.writableFinished) call.signal.abort();
       // The call's own record is finished in place: the request is over, nothing else holds it.
       const record = (call?.record ?? {

@@ -7,18 +7,19 @@
  */
 import type { UsageSlot } from '../../usage/ledger.js';
 import { estimateUsage } from '../metering/token-estimate.js';
+import type { TokenUsage } from '../metering/usage.js';
 import { countPolledUsage, firstSighting, recordTokens } from '../objects/object-usage.js';
 import type { ProxyCall } from './call.js';
 import type { RelayOutcome } from './relay.js';
 
 /** Books the outcome: a metered call never sent is taken back, tokens and errors are added; an unmetered one books only usage it carried. */
-export async function settle(
+export function settle(
   call: ProxyCall,
   deployment: string,
   slot: UsageSlot | undefined,
   dispatched: boolean,
   outcome: RelayOutcome | undefined,
-): Promise<void> {
+): void | Promise<void> {
   if (!slot) {
     if (outcome) countPolledUsage(call, deployment, outcome.read);
     return;
@@ -32,18 +33,29 @@ export async function settle(
   const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
   if (failed && !outcome?.clientGone && !call.signal.aborted) ledger.countError(slot);
   if (!outcome || status >= 400) return;
-  let usage = outcome.read.usage;
+  const usage = outcome.read.usage;
   // No usage from upstream: count what the tokenizer can see (a reply, or the input of an embedding).
   if (!usage && (outcome.read.completionText || /\/embeddings$/.test(call.path))) {
+    let estimate: ReturnType<typeof estimateUsage> | undefined;
     try {
-      const estimate = estimateUsage(call.parsedJson, outcome.read.completionText);
-      usage = estimate instanceof Promise ? await estimate : estimate;
+      estimate = estimateUsage(call.parsedJson, outcome.read.completionText);
     } catch {
-      usage = undefined;
+      return;
     }
+    // The tokenizer is loaded on first use: only then is there something to wait for.
+    if (estimate instanceof Promise)
+      return estimate.then(
+        (u) => bookTokens(call, slot, u, outcome),
+        () => undefined,
+      );
+    return bookTokens(call, slot, estimate, outcome);
   }
-  // A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only.
+  bookTokens(call, slot, usage, outcome);
+}
+
+/** A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only. */
+function bookTokens(call: ProxyCall, slot: UsageSlot, usage: TokenUsage | undefined, outcome: RelayOutcome): void {
   if (!usage || !firstSighting(call, outcome.read.owner)) return;
   recordTokens(call, usage);
-  ledger.countTokens(slot, usage);
+  call.deps.ledger.countTokens(slot, usage);
 }
