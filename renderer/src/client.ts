@@ -120,7 +120,10 @@ export async function saveFile(file: FileToSave, mime: string): Promise<boolean>
   return true;
 }
 
-/** Lets the organizer pick a file: the shell's open dialog, or the browser's file picker headless. */
+/**
+ * Lets the organizer pick a file: the shell's open dialog, or the browser's file picker headless.
+ * @public The other half of the console's file API (beside `saveFile`), for screens that read a file back.
+ */
 export function openFile(filter: { extensions: string[]; label: string }): Promise<PickedFile | null> {
   if (window.kitShell) return window.kitShell.openFile(filter);
   return new Promise((resolve, reject) => {
