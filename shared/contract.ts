@@ -67,6 +67,8 @@ export const contract = {
   'attendees.cards': method<typeof schemas.cards, { html: string; keys: IssuedKey[]; sheets: number }>(schemas.cards),
   'attendees.revoke': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
   'attendees.restore': method<typeof schemas.byAttendee, AttendeeView>(schemas.byAttendee),
+  /** Sets (a number; 0 = no limit) or clears (`null`) one attendee's overrides of the event's limits. */
+  'attendees.update': method<typeof schemas.attendeeUpdate, AttendeeView>(schemas.attendeeUpdate),
   'usage.report': method<typeof schemas.usage, UsageReport>(schemas.usage),
   /** The whole event (or a range of its days): per attendee, deployment and day, with estimated costs. */
   'reports.usage': method<typeof schemas.reportRange, UsageRangeReport>(schemas.reportRange),

@@ -24,6 +24,7 @@ export const methodNames = [
   'attendees.cards',
   'attendees.revoke',
   'attendees.restore',
+  'attendees.update',
   'usage.report',
   'reports.usage',
   'traffic.recent',

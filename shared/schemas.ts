@@ -3,7 +3,7 @@
  * HTTP binding, the IPC binding and the console's forms validate alike.
  */
 import { z } from 'zod';
-import { entraModes, resourceKinds } from './types.js';
+import { attendeeLimitNames, entraModes, resourceKinds } from './types.js';
 
 /** Shown in place of a stored secret; sending it back means "keep the stored one". */
 export const SECRET_MASK = '••••••••';
@@ -82,16 +82,24 @@ const price = z.number().min(0).max(1_000_000);
 export const pricingSchema = z.object({ inputPerMillion: price, outputPerMillion: price, currency }).strict();
 export const costBudgetSchema = z.object({ amount: z.number().positive().max(1_000_000_000), currency }).strict();
 
+/** The name attendees use for a deployment (or model, index, MCP server). */
+const deploymentName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, dash, colon or underscore');
+
+/** Deployment name → requests per attendee per day (0 = no cap of its own). */
+const deploymentDailyCaps = z
+  .record(deploymentName, wholeCount)
+  .refine((caps) => Object.keys(caps).length <= 200, 'at most 200 deployments');
+
 const resourceFields = {
   name,
   kind: z.enum(resourceKinds),
   endpoint: endpoint.optional(),
-  deployment: z
-    .string()
-    .trim()
-    .min(1)
-    .max(200)
-    .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits, dot, dash, colon or underscore'),
+  deployment: deploymentName,
   upstreamDeployment: z.string().trim().max(200).optional(),
   model: z
     .string()
@@ -102,19 +110,21 @@ const resourceFields = {
   apiVersion: z.string().trim().max(64).optional(),
   auth: resourceAuthSchema,
   weight: z.number().int().min(1).max(1000).optional(),
+  maxInFlight: z.number().int().min(0).max(10_000).optional(),
   enabled: z.boolean(),
   sharedObjects: z.array(z.string().max(200)).max(100).optional(),
   pricing: pricingSchema.optional(),
 };
 
 export const resourceCreateSchema = z.object(resourceFields).strict();
-/** On update, `null` clears the model (the kit reads the family from the deployment name again) or the price. */
+/** On update, `null` clears the model (the kit reads the family from the deployment name again), the price or the in-flight limit. */
 export const resourceUpdateSchema = z
   .object({
     id,
     ...resourceFields,
     model: resourceFields.model.unwrap().nullable(),
     pricing: pricingSchema.nullable(),
+    maxInFlight: resourceFields.maxInFlight.unwrap().nullable(),
   })
   .partial()
   .required({ id: true })
@@ -135,6 +145,11 @@ const eventFields = {
   dailyRequestCap: wholeCount,
   maxTokenCap: wholeCount,
   dailyTokenBudget: wholeCount.optional(),
+  requestsPerMinute: wholeCount.optional(),
+  tokensPerMinute: wholeCount.optional(),
+  concurrentRequests: wholeCount.optional(),
+  maxSessionMinutes: wholeCount.optional(),
+  deploymentDailyCaps: deploymentDailyCaps.optional(),
   capacity: z.number().int().min(1).max(100_000).optional(),
   joinPassword: z.string().max(200).optional(),
   sharedCode: z
@@ -164,6 +179,11 @@ export const eventUpdateSchema = z
     ...eventFields,
     description: eventFields.description.unwrap().nullable(),
     dailyTokenBudget: eventFields.dailyTokenBudget.unwrap().nullable(),
+    requestsPerMinute: eventFields.requestsPerMinute.unwrap().nullable(),
+    tokensPerMinute: eventFields.tokensPerMinute.unwrap().nullable(),
+    concurrentRequests: eventFields.concurrentRequests.unwrap().nullable(),
+    maxSessionMinutes: eventFields.maxSessionMinutes.unwrap().nullable(),
+    deploymentDailyCaps: eventFields.deploymentDailyCaps.unwrap().nullable(),
     capacity: eventFields.capacity.unwrap().nullable(),
     joinPassword: eventFields.joinPassword.unwrap().nullable(),
     sharedCode: eventFields.sharedCode.unwrap().nullable(),
@@ -178,12 +198,29 @@ export const eventUpdateSchema = z
 export const clearableEventFields = [
   'description',
   'dailyTokenBudget',
+  'requestsPerMinute',
+  'tokensPerMinute',
+  'concurrentRequests',
+  'maxSessionMinutes',
+  'deploymentDailyCaps',
   'capacity',
   'joinPassword',
   'sharedCode',
   'allowedOrigins',
   'costBudget',
 ] as const;
+
+/**
+ * One attendee's overrides: a number replaces the event's limit (0 = no limit for them), `null` clears
+ * the override (the event's limit applies again), a limit left out is kept as it is.
+ */
+export const attendeeLimitsPatchSchema = z
+  .object(
+    Object.fromEntries(attendeeLimitNames.map((n) => [n, wholeCount.nullable().optional()])) as {
+      [K in (typeof attendeeLimitNames)[number]]: z.ZodOptional<z.ZodNullable<typeof wholeCount>>;
+    },
+  )
+  .strict();
 
 export const schemas = {
   empty: z.object({}).strict(),
@@ -192,6 +229,7 @@ export const schemas = {
   byId: z.object({ id }).strict(),
   byEvent: z.object({ eventId: id }).strict(),
   byAttendee: z.object({ attendeeId: id }).strict(),
+  attendeeUpdate: z.object({ attendeeId: id, limits: attendeeLimitsPatchSchema }).strict(),
   issue: z.object({ eventId: id, count: z.number().int().min(1).max(500) }).strict(),
   cards: z
     .object({ eventId: id, count: z.number().int().min(1).max(500), paper: z.enum(['a4', 'letter']).default('a4') })

@@ -65,6 +65,11 @@ export interface Resource {
   apiVersion?: string;
   auth: ResourceAuth;
   weight?: number;
+  /**
+   * The most calls the kit sends this resource at once (its share of the upstream quota); further calls
+   * wait their turn in a queue that serves attendees in rotation. Absent or 0: no limit.
+   */
+  maxInFlight?: number;
   enabled: boolean;
   /** Upstream object ids every attendee may use and none may delete (a pre-built agent). */
   sharedObjects?: string[];
@@ -91,6 +96,19 @@ export interface KitEvent {
   maxTokenCap: number;
   /** Tokens per attendee per day; 0 or absent means no budget. */
   dailyTokenBudget?: number;
+  /** Per attendee: metered calls per minute; 0 or absent means no limit. */
+  requestsPerMinute?: number;
+  /** Per attendee: tokens per minute (upstream usage); 0 or absent means no limit. */
+  tokensPerMinute?: number;
+  /** Per attendee: metered calls (and realtime sessions) in flight at once; 0 or absent means no limit. */
+  concurrentRequests?: number;
+  /** The longest a realtime session may stay open, in minutes; 0 or absent means no limit. */
+  maxSessionMinutes?: number;
+  /**
+   * Requests per attendee per day on one deployment name, on top of the daily cap (`{"dall-e-3": 10}`);
+   * a deployment not listed, or 0, has no cap of its own.
+   */
+  deploymentDailyCaps?: Record<string, number>;
   capacity?: number;
   joinPassword?: string;
   /** Enables Azure AI Proxy-style keys `<event code>@<shared code>/<email>`, usable without registering. */
@@ -112,6 +130,18 @@ export interface KitEvent {
   createdAt: string;
 }
 
+/** The limits an organizer may set for one attendee, in place of the event's. */
+export const attendeeLimitNames = [
+  'dailyRequestCap',
+  'dailyTokenBudget',
+  'requestsPerMinute',
+  'tokensPerMinute',
+  'concurrentRequests',
+] as const;
+export type AttendeeLimitName = (typeof attendeeLimitNames)[number];
+/** One attendee's overrides of the event's limits; a limit not set follows the event, 0 means no limit. */
+export type AttendeeLimits = Partial<Record<AttendeeLimitName, number>>;
+
 export interface Attendee {
   id: string;
   eventId: string;
@@ -121,6 +151,8 @@ export interface Attendee {
   revoked: boolean;
   /** Pre-issued (printed card) keys are unclaimed until first registration on a device. */
   issued: boolean;
+  /** The organizer's overrides of the event's limits for this attendee (the speaker's key, a team). */
+  limits?: AttendeeLimits;
   createdAt: string;
 }
 
@@ -144,6 +176,24 @@ export interface TrafficRecord {
   completionTokens?: number;
   totalTokens?: number;
   errorCode?: string;
+  /**
+   * Set on the records of a realtime (WebSocket) session: one when it opens, one per finished response
+   * (its tokens, in the token fields above), one when it closes. Only the opening record is a request.
+   */
+  session?: RealtimeSessionInfo;
+}
+
+export interface RealtimeSessionInfo {
+  id: string;
+  phase: 'open' | 'response' | 'closed';
+  openedAt: string;
+  /** The whole session's tokens so far. */
+  totalTokens: number;
+  /** Finished responses so far. */
+  responses: number;
+  /** How the session ended (WebSocket close code, and the reason the attendee read). */
+  closeCode?: number;
+  closeReason?: string;
 }
 
 export interface KitInfo {

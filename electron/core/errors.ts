@@ -18,6 +18,7 @@ const statusByCode = {
   // limits
   daily_cap_reached: 429,
   token_budget_reached: 429,
+  rate_limited: 429,
   max_tokens_exceeded: 400,
   // request shape
   invalid_json: 400,

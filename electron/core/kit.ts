@@ -24,6 +24,7 @@ import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from 
 import { Visitors } from './lan/visitors.js';
 import { LanAddressBook } from './net/address-book.js';
 import { startPlayground } from './playground/server.js';
+import { LocalAdmissionGate } from './proxy/metering/minute-gate.js';
 import { Ownership } from './proxy/objects/ownership.js';
 import { createProxy } from './proxy/pipeline/receive.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
@@ -162,6 +163,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     feed,
     upstream,
     ledger,
+    gate: new LocalAdmissionGate(now),
     now,
     maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
   });

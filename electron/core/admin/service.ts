@@ -108,7 +108,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       await store.saveResource(r);
       return resourceView(r);
     },
-    'resources.update': async ({ id, model, pricing, ...patch }) => {
+    'resources.update': async ({ id, model, pricing, maxInFlight, ...patch }) => {
       const old = resourceOr404(id);
       const kind = patch.kind ?? old.kind;
       const next: Resource = {
@@ -123,6 +123,9 @@ export function createAdminService(deps: AdminDeps): Handlers {
       else if (model !== undefined) delete next.model;
       if (pricing) next.pricing = pricing;
       else if (pricing === null) delete next.pricing;
+      // null or 0 lifts the in-flight limit.
+      if (maxInFlight) next.maxInFlight = maxInFlight;
+      else if (maxInFlight !== undefined) delete next.maxInFlight;
       await store.saveResource(next);
       return resourceView(next);
     },
@@ -209,6 +212,11 @@ export function createAdminService(deps: AdminDeps): Handlers {
     'attendees.restore': async ({ attendeeId }) => {
       attendeeOr404(attendeeId);
       return viewAttendee((await store.setRevoked(attendeeId, false)) ?? attendeeOr404(attendeeId));
+    },
+
+    'attendees.update': async ({ attendeeId, limits }) => {
+      attendeeOr404(attendeeId);
+      return viewAttendee((await store.setAttendeeLimits(attendeeId, limits)) ?? attendeeOr404(attendeeId));
     },
 
     'usage.report': async ({ eventId, day }) => {

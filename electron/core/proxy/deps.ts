@@ -5,6 +5,7 @@
 import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
+import type { AdmissionGate } from './metering/minute-gate.js';
 import type { Ownership } from './objects/ownership.js';
 import type { Upstream } from './upstream/upstream.js';
 
@@ -14,6 +15,8 @@ export interface ProxyDeps {
   feed: TrafficFeed;
   upstream: Upstream;
   ledger: UsageLedger;
+  /** Per-minute admission (requests, tokens and calls in flight per attendee). */
+  gate: AdmissionGate;
   now: () => number;
   maxBodyBytes: number;
 }

@@ -21,7 +21,15 @@ import { StoreWriteError } from './atomic-json-file.js';
 import { deepFreeze } from './deep-freeze.js';
 import { type OwnedObject, SCHEMA_VERSION, type StoreData, type StoredAttendee } from './schema.js';
 import type { SealedJsonFile } from './sealed-adapter.js';
-import type { EventCopy, JoinOutcome, JoinRequest, StoreContents, StoreDriver, UsageDelta } from './store-driver.js';
+import type {
+  AttendeeLimitsPatch,
+  EventCopy,
+  JoinOutcome,
+  JoinRequest,
+  StoreContents,
+  StoreDriver,
+  UsageDelta,
+} from './store-driver.js';
 import type { StoreHealth } from './store-health.js';
 import { objectKey, StoreIndex } from './store-index.js';
 import { mergeUsage } from './usage-merge.js';
@@ -30,6 +38,19 @@ import { storeUnavailable } from './write-failure.js';
 export { deepFreeze };
 
 const frozenList = <T>(items: T[]): readonly T[] => Object.freeze(items);
+
+/** An attendee's overrides after a patch (null clears one), or undefined when none is left. */
+export function mergeLimits(
+  current: StoredAttendee['limits'],
+  patch: AttendeeLimitsPatch,
+): StoredAttendee['limits'] | undefined {
+  const out: Record<string, number> = { ...current };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else if (v !== undefined) out[k] = v;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
 
 interface Waiter {
   resolve(): void;
@@ -223,6 +244,20 @@ export class JsonStore implements StoreDriver {
     if (!old) return undefined;
     if (old.revoked === revoked) return old;
     const next = deepFreeze({ ...old, revoked });
+    await this.#commit({ ...d, attendees: frozenList(d.attendees.map((a) => (a === old ? next : a))) });
+    return next;
+  }
+
+  async setAttendeeLimits(
+    attendeeId: string,
+    patch: AttendeeLimitsPatch,
+  ): Promise<Readonly<StoredAttendee> | undefined> {
+    const d = this.#db.data;
+    const old = this.#index.attendeesById.get(attendeeId);
+    if (!old) return undefined;
+    const limits = mergeLimits(old.limits, patch);
+    const { limits: _old, ...rest } = old;
+    const next: StoredAttendee = deepFreeze(limits ? { ...rest, limits } : rest);
     await this.#commit({ ...d, attendees: frozenList(d.attendees.map((a) => (a === old ? next : a))) });
     return next;
   }

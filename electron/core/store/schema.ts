@@ -8,7 +8,7 @@
  * file damaged.
  */
 import { z } from 'zod';
-import type { KitEvent, Resource } from '../../../shared/types.js';
+import type { AttendeeLimits, KitEvent, Resource } from '../../../shared/types.js';
 
 export interface StoredAttendee {
   id: string;
@@ -20,6 +20,8 @@ export interface StoredAttendee {
   issued: boolean;
   /** Hash of the device token of the browser that registered, for idempotent re-registration. */
   deviceHash?: string;
+  /** The organizer's overrides of the event's limits for this attendee. */
+  limits?: AttendeeLimits;
   createdAt: string;
 }
 

@@ -28,7 +28,7 @@
  *   overwriting each other; ownership records are added and removed one by
  *   one, never by rewriting the collection.
  */
-import type { KitEvent, Resource, StoreStatus } from '../../../shared/types.js';
+import type { AttendeeLimitName, KitEvent, Resource, StoreStatus } from '../../../shared/types.js';
 import type { OwnedObject, StoreData, StoredAttendee, UsageCounter } from './schema.js';
 
 /**
@@ -51,6 +51,9 @@ export interface EventCopy {
   endsAt: string;
   createdAt: string;
 }
+
+/** Changes to one attendee's limit overrides: a number sets one, `null` clears it, a limit left out is kept. */
+export type AttendeeLimitsPatch = Partial<Record<AttendeeLimitName, number | null>>;
 
 /** A registration: a new attendee record, and the rules under which it may join. */
 export interface JoinRequest {
@@ -107,6 +110,11 @@ export interface StoreDriver {
   issueAttendees(attendees: StoredAttendee[]): Promise<void>;
   /** Revokes or restores a key; undefined when there is no such attendee. */
   setRevoked(attendeeId: string, revoked: boolean): Promise<Readonly<StoredAttendee> | undefined>;
+  /**
+   * Applies a patch to one attendee's limit overrides (read, merged and written as one change, so two
+   * organizers' edits of different limits both land); undefined when there is no such attendee.
+   */
+  setAttendeeLimits(attendeeId: string, patch: AttendeeLimitsPatch): Promise<Readonly<StoredAttendee> | undefined>;
   /** Records upstream objects as their creators'; an object already recorded is left as it is. */
   recordObjects(objects: OwnedObject[]): Promise<void>;
   /** Forgets an object and the objects recorded under it (a thread's messages). */

@@ -174,6 +174,11 @@ export class UsageLedger {
     return this.#books.get(attendeeId)?.get(day)?.totals ?? { requests: 0, totalTokens: 0 };
   }
 
+  /** One attendee's requests of a day to one deployment name (nothing is created to answer). */
+  requestsOn(attendeeId: string, day: string, deployment: string): number {
+    return this.#books.get(attendeeId)?.get(day)?.byDeployment.get(deployment)?.requests ?? 0;
+  }
+
   /** One attendee's whole day: every counter summed over the deployments. */
   attendeeDay(attendeeId: string, day: string): UsageRow {
     const row = zeroRow();

@@ -10,6 +10,7 @@
  * the daily cap); only its tokens are.
  */
 
+import { minuteLimitsOf } from '../metering/attendee-limits.js';
 import type { TokenUsage, UsageOwner } from '../metering/usage.js';
 import type { ProxyCall } from '../pipeline/call.js';
 
@@ -47,4 +48,6 @@ export function countPolledUsage(
   const slot = ledger.slot(event.id, attendee.id, deployment, ledger.dayOf(event, now()).day);
   recordTokens(call, usage);
   ledger.countTokens(slot, usage);
+  const limits = minuteLimitsOf(event, attendee);
+  if (limits) call.deps.gate.charge(attendee.id, limits, usage.totalTokens);
 }

@@ -67,6 +67,8 @@ export class ProxyCall {
   #edited = false;
   /** Top-level members added to the JSON body, written in front of the client's own bytes by `body()`. */
   #added: Map<string, unknown> | undefined;
+  /** The answer carries the attendee's own `x-ratelimit-*` headers: upstream's (about the shared resource) are dropped. */
+  ownRateHeaders = false;
 
   constructor(
     readonly req: IncomingMessage,
@@ -129,6 +131,11 @@ export class ProxyCall {
       this.#added = undefined;
     }
     return this.#body;
+  }
+
+  /** The size of the body as read so far (0 for a body streamed upstream or not read yet). */
+  get bodyBytes(): number {
+    return this.#body?.length ?? 0;
   }
 
   /** The JSON body if a handler already parsed it (limits read it without forcing a parse). */

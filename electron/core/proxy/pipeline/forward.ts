@@ -66,7 +66,9 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   const prepared = ready instanceof Promise ? await ready : ready;
   const { metered } = prepared;
   const { upstream, now } = call.deps;
-  const admitted = metered ? admit(call, plan.deployment) : undefined;
+  // The prompt's size stands in for its tokens until upstream reports usage (about 4 bytes of JSON a token).
+  const admitted = metered ? admit(call.deps, call.caller, plan.deployment, () => call.bodyBytes / 4) : undefined;
+  if (admitted?.ticket) applyRateHeaders(call, admitted.ticket.headers);
   const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
   const attempts = Math.min(order.length, upstream.maxAttempts);
 
@@ -140,7 +142,17 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
     }
     throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
   } finally {
-    const booked = settle(call, plan.deployment, admitted?.slot, dispatched, outcome);
+    const booked = settle(call, plan.deployment, admitted, dispatched, outcome);
     if (booked) await booked;
   }
+}
+
+/** The attendee's own rate-limit headers go on whatever answer this call gets, errors included. */
+function applyRateHeaders(call: ProxyCall, headers: Readonly<Record<string, string>>): void {
+  let any = false;
+  for (const k in headers) {
+    call.res.setHeader(k, headers[k] as string);
+    any = true;
+  }
+  call.ownRateHeaders = any;
 }

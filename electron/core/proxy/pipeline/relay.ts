@@ -61,12 +61,18 @@ const dropResponseHeaders = new Set([
   'access-control-max-age',
 ]);
 
-function responseHeaders(up: Dispatcher.ResponseData['headers'], dropLength: boolean): OutgoingHttpHeaders {
+function responseHeaders(
+  up: Dispatcher.ResponseData['headers'],
+  dropLength: boolean,
+  ownRateHeaders: boolean,
+): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const k in up) {
     const v = up[k];
     if (v === undefined || dropResponseHeaders.has(k)) continue;
     if (dropLength && k === 'content-length') continue;
+    // The attendee's own limits were set on the answer; the shared resource's would contradict them.
+    if (ownRateHeaders && k.startsWith('x-ratelimit-')) continue;
     out[k] = v;
   }
   return out;
@@ -92,7 +98,7 @@ export async function relay(
   if (hook?.rewrite) return relayHeld(call, response, hook.rewrite, opts.ownedUsage);
   const isStream = contentType?.includes('text/event-stream') ?? false;
   const filter = isStream && opts.stripUsage && response.statusCode < 300 ? new UsageChunkFilter() : undefined;
-  const headers = responseHeaders(response.headers, filter !== undefined);
+  const headers = responseHeaders(response.headers, filter !== undefined, call.ownRateHeaders);
   if (isStream) {
     headers['cache-control'] = 'no-cache';
     headers['x-accel-buffering'] = 'no';
@@ -169,7 +175,7 @@ async function relayHeld(
     throw upstreamFailure(e, { deployment: call.record.deployment ?? '' });
   }
   const body = await rewrite(Buffer.concat(chunks, size));
-  const headers = responseHeaders(response.headers, true);
+  const headers = responseHeaders(response.headers, true, call.ownRateHeaders);
   headers['content-length'] = body.length;
   call.res.writeHead(response.statusCode, headers);
   call.res.end(body);

@@ -1,14 +1,17 @@
 /**
  * The last step of a call: books what it cost. A metered call that was never
- * sent is taken back from the day's count; an upstream error is counted as
- * one; tokens come from upstream's usage, else from the tokenizer, and a run
- * or response whose usage shows on a later poll is counted once, at the first
- * sighting. An unmetered call (a poll) still books usage it carried.
+ * sent is taken back from the day's count (and from the per-minute
+ * allowance); an upstream error is counted as one; tokens come from
+ * upstream's usage, else from the tokenizer, and a run or response whose
+ * usage shows on a later poll is counted once, at the first sighting. An
+ * unmetered call (a poll) still books usage it carried.
  */
 import type { UsageSlot } from '../../usage/ledger.js';
+import type { MinuteTicket } from '../metering/minute-gate.js';
 import { estimateUsage } from '../metering/token-estimate.js';
 import type { TokenUsage } from '../metering/usage.js';
 import { countPolledUsage, firstSighting, recordTokens } from '../objects/object-usage.js';
+import type { Admission } from './admit.js';
 import type { ProxyCall } from './call.js';
 import type { RelayOutcome } from './relay.js';
 
@@ -16,19 +19,34 @@ import type { RelayOutcome } from './relay.js';
 export function settle(
   call: ProxyCall,
   deployment: string,
-  slot: UsageSlot | undefined,
+  admission: Admission | undefined,
   dispatched: boolean,
   outcome: RelayOutcome | undefined,
 ): void | Promise<void> {
-  if (!slot) {
+  if (!admission) {
     if (outcome) countPolledUsage(call, deployment, outcome.read);
     return;
   }
-  const { ledger } = call.deps;
+  const { slot, ticket } = admission;
   if (!dispatched) {
-    ledger.uncountRequest(slot);
+    ticket?.cancel();
+    call.deps.ledger.uncountRequest(slot);
     return;
   }
+  const booked = book(call, slot, ticket, outcome);
+  // The call is over once its tokens are booked: its place in flight is freed, its unused estimate returned.
+  if (!ticket) return booked;
+  if (booked instanceof Promise) return booked.finally(() => ticket.release());
+  ticket.release();
+}
+
+function book(
+  call: ProxyCall,
+  slot: UsageSlot,
+  ticket: MinuteTicket | undefined,
+  outcome: RelayOutcome | undefined,
+): void | Promise<void> {
+  const { ledger } = call.deps;
   const status = call.res.headersSent ? call.res.statusCode : 0;
   const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
   if (failed && !outcome?.clientGone && !call.signal.aborted) ledger.countError(slot);
@@ -45,17 +63,24 @@ export function settle(
     // The tokenizer is loaded on first use: only then is there something to wait for.
     if (estimate instanceof Promise)
       return estimate.then(
-        (u) => bookTokens(call, slot, u, outcome),
+        (u) => bookTokens(call, slot, ticket, u, outcome),
         () => undefined,
       );
-    return bookTokens(call, slot, estimate, outcome);
+    return bookTokens(call, slot, ticket, estimate, outcome);
   }
-  bookTokens(call, slot, usage, outcome);
+  bookTokens(call, slot, ticket, usage, outcome);
 }
 
 /** A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only. */
-function bookTokens(call: ProxyCall, slot: UsageSlot, usage: TokenUsage | undefined, outcome: RelayOutcome): void {
+function bookTokens(
+  call: ProxyCall,
+  slot: UsageSlot,
+  ticket: MinuteTicket | undefined,
+  usage: TokenUsage | undefined,
+  outcome: RelayOutcome,
+): void {
   if (!usage || !firstSighting(call, outcome.read.owner)) return;
   recordTokens(call, usage);
   call.deps.ledger.countTokens(slot, usage);
+  ticket?.used(usage.totalTokens);
 }

@@ -100,6 +100,7 @@ describe('a store whose writes fail', () => {
         ['a', join1(store)],
         ['b', join1(store)],
         ['r', store.setRevoked(kept[0] as string, true)],
+        ['l', store.setAttendeeLimits(kept[1] as string, { requestsPerMinute: 5 })],
         [
           'o',
           store.recordObjects([
@@ -115,10 +116,11 @@ describe('a store whose writes fail', () => {
         ],
       ]);
       expect(during.acked).toEqual([]);
-      expect(during.refused.map((e) => e.code)).toEqual(Array(4).fill('store_unavailable'));
-      // Memory is back where the disk is: no refused attendee, no revocation, no object.
+      expect(during.refused.map((e) => e.code)).toEqual(Array(5).fill('store_unavailable'));
+      // Memory is back where the disk is: no refused attendee, no revocation, no limits, no object.
       expect(ids()).toEqual(kept);
       expect(store.attendee(kept[0] as string)?.revoked).toBe(false);
+      expect(store.attendee(kept[1] as string)?.limits).toBeUndefined();
       expect(store.ownedObject('assistant', 'asst_1')).toBeUndefined();
       await expectMemoryIsDisk(store, onDisk);
       expect(store.status()).toMatchObject({ state: 'failing' });

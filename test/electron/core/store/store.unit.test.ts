@@ -23,6 +23,27 @@ describe('event store', () => {
     expect(again.resourcesOf(again.eventByCode('demo')!)[0]?.kind).toBe('playground');
   });
 
+  it("keeps an attendee's limit overrides: set, merged, cleared with null, and on disk when acknowledged", async () => {
+    const dir = await tmp();
+    const box = await fileSecretBox(dir);
+    const store = await openStore(dir, box);
+    await seedDemo(store, Date.parse('2026-06-01T12:00:00Z'));
+    const event = store.eventByCode('demo')!;
+    await store.issueAttendees([
+      { id: 'att_1', eventId: event.id, keyHash: 'h1', keyHint: 'apk-…', revoked: false, issued: true, createdAt: '' },
+    ]);
+    expect(await store.setAttendeeLimits('att_nope', { requestsPerMinute: 1 })).toBeUndefined();
+    await store.setAttendeeLimits('att_1', { requestsPerMinute: 20, dailyRequestCap: 0 });
+    const merged = await store.setAttendeeLimits('att_1', { tokensPerMinute: 5000, dailyRequestCap: null });
+    expect(merged?.limits).toEqual({ requestsPerMinute: 20, tokensPerMinute: 5000 });
+    expect(Object.isFrozen(merged?.limits)).toBe(true);
+    expect(store.attendeeByKeyHash('h1')?.limits).toEqual({ requestsPerMinute: 20, tokensPerMinute: 5000 });
+    const again = await openStore(dir, box);
+    expect(again.attendee('att_1')?.limits).toEqual({ requestsPerMinute: 20, tokensPerMinute: 5000 });
+    const cleared = await again.setAttendeeLimits('att_1', { requestsPerMinute: null, tokensPerMinute: null });
+    expect(cleared && 'limits' in cleared).toBe(false);
+  });
+
   it('seals upstream secrets at rest and keeps its key file private', async () => {
     const dir = await tmp();
     const box = await fileSecretBox(dir);

@@ -3,9 +3,11 @@
  * custom route (the way a family uses them): a per-request idle timeout that
  * lets a quiet event stream live, and a route that opts out of metering.
  */
+
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalAdmissionGate } from '../../../../../electron/core/proxy/metering/minute-gate.js';
 import { Ownership } from '../../../../../electron/core/proxy/objects/ownership.js';
 import { resolveDeployment } from '../../../../../electron/core/proxy/pipeline/deployments.js';
 import { forward } from '../../../../../electron/core/proxy/pipeline/forward.js';
@@ -64,6 +66,7 @@ beforeAll(async () => {
       feed: new TrafficFeed(),
       upstream,
       ledger,
+      gate: new LocalAdmissionGate(),
       now: Date.now,
       maxBodyBytes: 1 << 20,
     },
