@@ -55,7 +55,7 @@ export interface KitOptions {
   timeouts?: Partial<UpstreamTimeouts>;
   maxBodyBytes?: number;
   /** Routing knobs (attempts per call, default throttle rest, the weighted draw's randomness). */
-  routing?: Pick<UpstreamOptions, 'maxAttempts' | 'throttleMs' | 'random'>;
+  routing?: Pick<UpstreamOptions, 'maxAttempts' | 'throttleMs' | 'random' | 'capacity'>;
   /** How often in-memory usage counters reach the store file. */
   usageFlushMs?: number;
   /** LAN clients that take longer than this to send their request headers are cut off (default 20 s). */
@@ -99,6 +99,8 @@ export interface Kit {
   /** The usage counters (tests count through it as the proxy does). */
   readonly ledger: UsageLedger;
   readonly feed: TrafficFeed;
+  /** The upstream side: pools, resource health, resources' queues of calls in flight. */
+  readonly upstream: Upstream;
   readonly handlers: Handlers;
   readonly adminToken: string;
   /** Event-day readiness: pre-flight checks and warnings (the tray and notifications subscribe). */
@@ -272,6 +274,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     store,
     ledger,
     feed,
+    upstream,
     handlers,
     adminToken: token,
     readiness,

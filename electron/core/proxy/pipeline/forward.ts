@@ -16,6 +16,8 @@ import type { Resource } from '../../../../shared/types.js';
 import { KitError, toKitError } from '../../errors.js';
 import type { CappedOperation } from '../metering/limits.js';
 import { mayCarryObjectUsage } from '../objects/object-usage.js';
+import type { ResourceCapacity } from '../upstream/capacity.js';
+import type { Leave } from '../upstream/fair-queue.js';
 import { retryDeadline } from '../upstream/health.js';
 import { admit } from './admit.js';
 import { rankCandidates } from './balance.js';
@@ -77,74 +79,107 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   let failure: KitError | undefined;
   try {
     for (let i = 0; i < attempts; i++) {
-      const resource = order[i] as Resource;
+      const resource = withRoomFirst(order, i, upstream.capacity);
       call.record.resourceId = resource.id;
-      const stripUsage = fitBody(call, prepared, resource);
-      const req = plan.build(resource);
-      let headers: Record<string, string>;
-      try {
-        const credential = upstream.credentialHeaders(resource);
-        headers = upstreamHeaders(call.req.headers, credential instanceof Promise ? await credential : credential);
-        if (req.headers) Object.assign(headers, req.headers);
-      } catch (e) {
-        failure = toKitError(e);
-        upstream.health.failed(resource.id, failure.message, now());
-        continue;
+      // A resource with a limit of calls in flight: this call waits its turn (attendees in rotation).
+      let leave: Leave | undefined;
+      if (resource.maxInFlight) {
+        const entered = upstream.capacity.enter(resource, call.caller.attendee.id, call.signal);
+        try {
+          leave = entered instanceof Promise ? await entered : entered;
+        } catch (e) {
+          if (e === 'aborted') return;
+          throw e;
+        }
       }
-      const body = req.body === undefined ? await call.body() : req.body;
-      const replayable = !(body instanceof Readable);
-      const last = i === attempts - 1 || !replayable;
-      const url = splitUrl(req.url);
-      dispatched = true;
-      let response: Dispatcher.ResponseData;
       try {
-        response = await upstream.dispatcher.request({
-          origin: url.origin,
-          path: url.path,
-          method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
-          headers,
-          body,
-          signal: call.signal.asAbortSignal,
-          ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
+        const stripUsage = fitBody(call, prepared, resource);
+        const req = plan.build(resource);
+        let headers: Record<string, string>;
+        try {
+          const credential = upstream.credentialHeaders(resource);
+          headers = upstreamHeaders(call.req.headers, credential instanceof Promise ? await credential : credential);
+          if (req.headers) Object.assign(headers, req.headers);
+        } catch (e) {
+          failure = toKitError(e);
+          upstream.health.failed(resource.id, failure.message, now());
+          continue;
+        }
+        const body = req.body === undefined ? await call.body() : req.body;
+        const replayable = !(body instanceof Readable);
+        const last = i === attempts - 1 || !replayable;
+        const url = splitUrl(req.url);
+        dispatched = true;
+        let response: Dispatcher.ResponseData;
+        try {
+          response = await upstream.dispatcher.request({
+            origin: url.origin,
+            path: url.path,
+            method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
+            headers,
+            body,
+            signal: call.signal.asAbortSignal,
+            ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
+          });
+        } catch (e) {
+          if (call.signal.aborted) return;
+          failure = upstreamFailure(e, resource);
+          const code = (e as { code?: string }).code;
+          upstream.health.failed(resource.id, `${failure.code}${code ? ` (${code})` : ''}`, now());
+          if (last) break;
+          continue;
+        }
+        const status = response.statusCode;
+        if (status === 429) {
+          const until = retryDeadline(response.headers, now()) ?? now() + upstream.throttleMs;
+          upstream.health.throttled(resource.id, until, `HTTP 429 throttled by upstream`, now());
+        } else if (status >= 500) {
+          upstream.health.failed(resource.id, `HTTP ${status} from upstream`, now());
+        } else {
+          upstream.health.succeeded(resource.id);
+        }
+        if (retryableStatus(status) && !last) {
+          // Nothing reached the client yet: drop this answer and try the next resource.
+          await response.body.dump().catch(() => undefined);
+          continue;
+        }
+        call.record.ttfbMs = now() - call.started;
+        outcome = await relay(call, response, {
+          stripUsage,
+          hook: plan.respond?.(resource, response.statusCode, response.headers),
+          ownedUsage: mayCarryObjectUsage(call.path),
         });
-      } catch (e) {
-        if (call.signal.aborted) return;
-        failure = upstreamFailure(e, resource);
-        const code = (e as { code?: string }).code;
-        upstream.health.failed(resource.id, `${failure.code}${code ? ` (${code})` : ''}`, now());
-        if (last) break;
-        continue;
+        if (outcome.brokenCode) {
+          upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
+        }
+        return;
+      } finally {
+        leave?.();
       }
-      const status = response.statusCode;
-      if (status === 429) {
-        const until = retryDeadline(response.headers, now()) ?? now() + upstream.throttleMs;
-        upstream.health.throttled(resource.id, until, `HTTP 429 throttled by upstream`, now());
-      } else if (status >= 500) {
-        upstream.health.failed(resource.id, `HTTP ${status} from upstream`, now());
-      } else {
-        upstream.health.succeeded(resource.id);
-      }
-      if (retryableStatus(status) && !last) {
-        // Nothing reached the client yet: drop this answer and try the next resource.
-        await response.body.dump().catch(() => undefined);
-        continue;
-      }
-      call.record.ttfbMs = now() - call.started;
-      outcome = await relay(call, response, {
-        stripUsage,
-        hook: plan.respond?.(resource, response.statusCode, response.headers),
-        ownedUsage: mayCarryObjectUsage(call.path),
-      });
-      if (outcome.brokenCode) {
-        upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
-      }
-      return;
     }
     throw failure ?? new KitError('upstream_unavailable', `No resource behind "${plan.deployment}" could be reached.`);
   } finally {
     const booked = settle(call, plan.deployment, admitted, dispatched, outcome);
     if (booked) await booked;
   }
+}
+
+/**
+ * The resource to try at `i`: the ranked one, unless it has a limit of calls in flight with no room left
+ * and a later candidate has room, which then swaps in (the full one keeps its place for a later attempt).
+ */
+function withRoomFirst(order: Resource[], i: number, capacity: ResourceCapacity): Resource {
+  const r = order[i] as Resource;
+  if (!r.maxInFlight || capacity.hasRoom(r)) return r;
+  for (let j = i + 1; j < order.length; j++) {
+    const other = order[j] as Resource;
+    if (capacity.hasRoom(other)) {
+      order[i] = other;
+      order[j] = r;
+      return other;
+    }
+  }
+  return r;
 }
 
 /** The attendee's own rate-limit headers go on whatever answer this call gets, errors included. */

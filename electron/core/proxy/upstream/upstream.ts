@@ -7,6 +7,7 @@
 import { Agent, type Dispatcher } from 'undici';
 import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
+import { type CapacityOptions, ResourceCapacity } from './capacity.js';
 import { credentialHeaders, IdentityTokenSource, type TokenSource } from './credentials.js';
 import { DEFAULT_THROTTLE_MS, HealthBoard } from './health.js';
 
@@ -31,6 +32,8 @@ export interface UpstreamOptions {
   throttleMs?: number;
   /** The weighted draw's randomness (tests make it deterministic). */
   random?: () => number;
+  /** The queue of resources with a limit of calls in flight (its length and longest wait). */
+  capacity?: CapacityOptions;
 }
 
 export class Upstream {
@@ -39,6 +42,8 @@ export class Upstream {
   readonly timeouts: UpstreamTimeouts;
   playgroundOrigin: string | undefined;
   readonly health = new HealthBoard();
+  /** Resources' limits of calls in flight, and the fair queues behind them. */
+  readonly capacity: ResourceCapacity;
   readonly maxAttempts: number;
   readonly throttleMs: number;
   readonly random: () => number;
@@ -50,6 +55,7 @@ export class Upstream {
     this.random = opts.random ?? Math.random;
     this.tokens = opts.tokens ?? new IdentityTokenSource();
     this.playgroundOrigin = opts.playgroundOrigin;
+    this.capacity = new ResourceCapacity(opts.capacity);
     this.dispatcher = new Agent({
       connections: 256,
       keepAliveTimeout: 30_000,
