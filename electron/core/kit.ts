@@ -27,6 +27,7 @@ import { startPlayground } from './playground/server.js';
 import { LocalAdmissionGate } from './proxy/metering/minute-gate.js';
 import { Ownership } from './proxy/objects/ownership.js';
 import { createProxy } from './proxy/pipeline/receive.js';
+import { createRealtime } from './proxy/realtime/upgrade.js';
 import type { TokenSource } from './proxy/upstream/credentials.js';
 import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';
@@ -159,13 +160,15 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
   const feed = new TrafficFeed();
   const ledger = new UsageLedger(store, opts.usageFlushMs, now);
   const ownership = new Ownership(store, ledger);
+  const gate = new LocalAdmissionGate(now);
+  const realtime = createRealtime({ store, ledger, gate, feed, upstream, now });
   const proxy = createProxy({
     store,
     ownership,
     feed,
     upstream,
     ledger,
-    gate: new LocalAdmissionGate(now),
+    gate,
     now,
     maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
   });
@@ -209,6 +212,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     },
     registrationLimit: opts.registrationLimit,
     visitors,
+    upgrade: realtime.upgrade,
     ...(tls
       ? {
           secureEndpointFor: (hostHeader) =>
@@ -249,7 +253,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       ).port;
   } catch (e) {
     const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
-    await Promise.all([...servers.map(closeServer), playground.close(), upstream.close()]);
+    await Promise.all([...servers.map(closeServer), playground.close(), upstream.close(), realtime.close()]);
     throw e;
   }
 
@@ -287,6 +291,8 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
     async close() {
       keepAwake.stop();
       readiness?.stop();
+      // Upgraded sockets are no longer the HTTP servers': the sessions are closed first, with 1001.
+      await realtime.close();
       feed.close();
       await Promise.all([closeServer(lan), closeServer(admin), ...(lanSecure ? [closeServer(lanSecure)] : [])]);
       await Promise.all([playground.close(), upstream.close()]);

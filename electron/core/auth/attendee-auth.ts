@@ -64,6 +64,11 @@ export function authenticate(
       'No API key: send your event key in the "api-key" header or as "Authorization: Bearer <key>".',
     );
   }
+  return authenticateKey(store, key, now);
+}
+
+/** The caller behind a key the client presented (found by its hash), checked against revocation and the event window. */
+export function authenticateKey(store: StoreDriver, key: string, now = Date.now()): Caller | Promise<Caller> {
   const hash = hashKey(key);
   const attendee = store.attendeeByKeyHash(hash);
   if (attendee) return admit(store, attendee, hash, now);

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { KitError, sendError } from '../errors.js';
 import { sendJson } from '../http/send-json.js';
@@ -38,6 +39,8 @@ export interface LanDeps {
   headersTimeoutMs?: number;
   /** Counts the devices that open a join page. */
   visitors?: Visitors;
+  /** WebSocket upgrades (the Realtime API); without it, upgrade requests are refused. */
+  upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
@@ -183,8 +186,14 @@ function serverOptions(deps: LanDeps) {
   };
 }
 
-function guard<S extends Server | HttpsServer>(server: S, headersTimeout: number, connectionEvent: string): S {
+function guard<S extends Server | HttpsServer>(
+  server: S,
+  headersTimeout: number,
+  connectionEvent: string,
+  upgrade: LanDeps['upgrade'],
+): S {
   server.keepAliveTimeout = 65_000;
+  if (upgrade) server.on('upgrade', upgrade);
   // Many sockets that never send a request are a cheap way to exhaust a laptop. Node 18+ also expires them
   // through headersTimeout (a 408 on its connections-check beat); this idle timer is the same bound without
   // depending on that beat or on the Node version Electron ships. Node destroys the socket on timeout.
@@ -194,7 +203,7 @@ function guard<S extends Server | HttpsServer>(server: S, headersTimeout: number
 
 export function createLanServer(deps: LanDeps, handler = lanHandler(deps)): Server {
   const { headersTimeout, options } = serverOptions(deps);
-  return guard(createServer(options, handler), headersTimeout, 'connection');
+  return guard(createServer(options, handler), headersTimeout, 'connection', deps.upgrade);
 }
 
 export function createLanHttpsServer(
@@ -208,5 +217,6 @@ export function createLanHttpsServer(
     createHttpsServer({ ...options, cert: tls.cert, key: tls.key, handshakeTimeout: headersTimeout }, handler),
     headersTimeout,
     'secureConnection',
+    deps.upgrade,
   );
 }

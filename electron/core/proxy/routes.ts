@@ -29,6 +29,7 @@
  * | Azure AI Search            | /indexes/{index}/docs/search, /indexes('{index}')/docs/...         | search           |
  * | Search index definition    | /indexes/{index}, /indexes('{index}')  (GET only)                  | search           |
  * | MCP Server                 | /mcp/{server}, /mcp/{server}/{path}                                | mcp              |
+ * | Realtime (WebSocket)       | /openai/realtime?deployment=…, /openai/v1/realtime?model=…         | realtime         |
  * | Event info                 | /eventinfo                                                         | eventinfo        |
  */
 import { agentsRoutes } from './families/agents.js';
@@ -41,6 +42,7 @@ import { modelsRoutes } from './families/models.js';
 import { openAiFileRoutes } from './families/openai-files.js';
 import { openAiMediaRoutes } from './families/openai-media.js';
 import { openAiV1Routes } from './families/openai-v1.js';
+import { realtimeRoutes } from './families/realtime.js';
 import { responsesApiRoutes } from './families/responses.js';
 import { searchRoutes } from './families/search.js';
 import type { ProxyRoute } from './route.js';
@@ -57,5 +59,6 @@ export const proxyRoutes: ProxyRoute[] = [
   ...agentsRoutes,
   ...searchRoutes,
   ...mcpRoutes,
+  ...realtimeRoutes,
   ...eventInfoRoutes,
 ];
