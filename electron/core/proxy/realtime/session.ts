@@ -206,7 +206,8 @@ export class RealtimeSession {
           }
         : {}),
     });
-    this.check(now());
+    // After the relay has sent this response.done on: the attendee sees the response that spent the budget.
+    queueMicrotask(() => this.check(now()));
   }
 
   #closed(by: Side | 'kit', code: number, reason: string): void {

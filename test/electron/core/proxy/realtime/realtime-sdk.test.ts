@@ -206,6 +206,36 @@ describe('keys, subprotocols and frames', () => {
     expect(conn.closed?.code).toBe(1005);
   });
 
+  it('holds upstream back while the client does not read (backpressure), and delivers every frame in order', async () => {
+    const { ws, ev } = await openSocket(`${k.wsBase}/openai/v1/realtime?model=gpt-realtime`, {
+      headers: { 'api-key': k.apiKey },
+    });
+    await ev.next('session.created');
+    const conn = k.rt.connections.at(-1)!;
+    ws.pause(); // the client stops reading
+    const frame = Buffer.alloc(256 * 1024, 7);
+    const count = 160; // 40 MiB
+    for (let i = 0; i < count; i++) {
+      frame.writeUInt32BE(i, 0);
+      conn.socket.send(Buffer.from(frame), { binary: true });
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    // The kit stopped reading upstream: most of it still waits in the upstream's own send buffer.
+    expect(conn.socket.bufferedAmount).toBeGreaterThan(16 * 1024 * 1024);
+    const got: number[] = [];
+    const all = new Promise<void>((resolve) =>
+      ws.on('message', (d: Buffer, binary) => {
+        if (binary) got.push(d.readUInt32BE(0));
+        if (got.length === count) resolve();
+      }),
+    );
+    ws.resume();
+    await all;
+    expect(got).toEqual(Array.from({ length: count }, (_, i) => i));
+    ws.close();
+    await closed(ws);
+  });
+
   it('answers the plain-HTTP GET of a realtime path with how to connect', async () => {
     const r = await fetch(`${k.kit.apiBase}/openai/v1/realtime?model=gpt-realtime`, {
       headers: { 'api-key': k.apiKey },
