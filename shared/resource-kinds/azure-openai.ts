@@ -30,7 +30,7 @@ export const azureOpenAI = defineKind({
   namesModel: true,
   defaultApiVersion: DEFAULT_AZURE_API_VERSION,
   keyHeader: 'api-key',
-  services: ['deployments', 'models', 'v1-objects', 'dated-objects'],
+  services: ['deployments', 'models', 'v1-objects', 'dated-objects', 'realtime'],
   wire: 'azure-openai',
   v1Root: '/openai/v1',
   datedSurface: true,

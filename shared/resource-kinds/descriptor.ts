@@ -29,7 +29,8 @@ export interface ChatDialect {
  * - `inference`: the AI inference API's own routes (`/info`);
  * - `v1-objects`: files and vector stores on the v1 API;
  * - `dated-objects`: files, vector stores, assistants and threads on the dated Azure OpenAI API;
- * - `agents`: Foundry agents, threads, runs and project files; `search`: index queries; `mcp`: an MCP server.
+ * - `agents`: Foundry agents, threads, runs and project files; `search`: index queries; `mcp`: an MCP server;
+ * - `realtime`: the Realtime API over WebSocket (`/openai/realtime?deployment=`, `/openai/v1/realtime?model=`).
  */
 export type Service =
   | 'deployments'
@@ -39,7 +40,8 @@ export type Service =
   | 'dated-objects'
   | 'agents'
   | 'search'
-  | 'mcp';
+  | 'mcp'
+  | 'realtime';
 
 /**
  * How a model operation (`chat/completions`, `embeddings`, …) is addressed:

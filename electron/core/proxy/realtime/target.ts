@@ -7,10 +7,12 @@
  * `wss://<resource>/openai/v1/realtime?model=…`, with the name upstream
  * knows the deployment by and without the attendee's key.
  */
+
+import { upstreamName } from '../../../../shared/resource-kinds/model-names.js';
+import { kindOf, kindsServing } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { StoreDriver } from '../../store/store-driver.js';
-import { upstreamName } from '../pipeline/deployments.js';
 import type { RealtimeForm } from './handshake.js';
 
 /** The preview api-version sent when neither the client nor the resource names one. */
@@ -22,18 +24,20 @@ export function realtimeCandidates(
   event: { resourceIds: string[] },
   name: string | undefined,
 ): Resource[] {
+  const kinds = kindsServing('realtime');
   const offered = store.resourcesOf(event);
   const named = name ? offered.filter((r) => r.deployment === name) : [];
-  const azure = named.filter((r) => r.kind === 'azure-openai');
-  if (azure.length) return azure;
-  const realtimeNames = [...new Set(offered.filter((r) => r.kind === 'azure-openai').map((r) => r.deployment))];
+  const serving = named.filter((r) => kinds.includes(r.kind));
+  if (serving.length) return serving;
+  const realtimeNames = [...new Set(offered.filter((r) => kinds.includes(r.kind)).map((r) => r.deployment))];
   const offers = realtimeNames.length
-    ? `This event's Azure OpenAI deployments: ${realtimeNames.join(', ')}.`
-    : 'This event has no Azure OpenAI deployment.';
+    ? `This event's realtime deployments: ${realtimeNames.join(', ')}.`
+    : 'This event has no deployment that serves realtime (an Azure OpenAI resource).';
   if (named.length) {
+    const label = kindOf((named[0] as Resource).kind).label;
     throw new KitError(
       'deployment_not_found',
-      `"${name}" is served by a ${named[0]?.kind} resource, which has no Realtime API: realtime sessions need an Azure OpenAI resource. ${offers}`,
+      `"${name}" is served by a ${label} resource, which has no Realtime API: realtime sessions need an Azure OpenAI resource. ${offers}`,
     );
   }
   throw new KitError(

@@ -89,10 +89,10 @@ describe('refusals before the upgrade are HTTP answers in the SDK error shape', 
     k = await startRealtimeKit({ event: { allowedOrigins: ['http://localhost:5173'] } });
     const unknown = await refusal(ga(k, 'nope'), asKey(k));
     expect(unknown).toMatchObject({ status: 404, body: { error: { code: 'deployment_not_found' } } });
-    expect(unknown.body.error.message).toContain("This event's Azure OpenAI deployments: gpt-realtime.");
+    expect(unknown.body.error.message).toContain("This event's realtime deployments: gpt-realtime.");
     const playground = await refusal(ga(k, 'playground'), asKey(k));
     expect(playground.status).toBe(404);
-    expect(playground.body.error.message).toContain('playground resource, which has no Realtime API');
+    expect(playground.body.error.message).toContain('Playground (offline) resource, which has no Realtime API');
     const foreign = await refusal(ga(k), { headers: { 'api-key': k.apiKey, origin: 'http://evil.example' } });
     expect(foreign).toMatchObject({ status: 403, body: { error: { code: 'origin_not_allowed' } } });
     expect(await refusal(`${k.wsBase}/openai/v2/realtime`, asKey(k))).toMatchObject({ status: 404 });
