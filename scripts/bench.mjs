@@ -42,6 +42,11 @@ const { values: opt } = parseArgs({
     'store-kit': { type: 'string' },
     /** Measures the console's live traffic screen under load instead (scripts/bench/console.mjs). */
     console: { type: 'boolean', default: false },
+    /**
+     * Another build of the kit (a checkout's root with its out/ built), measured beside this one as
+     * `base`: a before/after comparison within one run, where a shared machine's load falls on both.
+     */
+    'base-kit': { type: 'string' },
     /** Only these operations (comma-separated: chat, embeddings, stream, upload). */
     ops: { type: 'string', default: 'chat,embeddings,stream,upload' },
   },
@@ -260,10 +265,13 @@ async function main() {
     procs.push(['floor', floor]);
     const kit = await startKit(upstream, ATTENDEES, opt.profile ? ['--cpu-prof', `--cpu-prof-dir=${opt.profile}`] : []);
     procs.push(['kit', kit]);
+    const base = opt['base-kit'] ? await startKit(upstream, ATTENDEES, [], opt['base-kit']) : undefined;
+    if (base) procs.push(['base', base]);
     const targets = [
       { name: 'direct', origin: upstream, pid: up.pid },
       { name: 'floor', origin: `http://127.0.0.1:${floor.match[1]}`, pid: floor.pid },
       { name: 'kit', origin: kit.origin, keys: kit.keys, pid: kit.pid },
+      ...(base ? [{ name: 'base', origin: base.origin, keys: base.keys, pid: base.pid }] : []),
     ];
     let portkeyNote;
     const only = opt.targets?.split(',');

@@ -10,7 +10,7 @@ const table = (head, rows) =>
   );
 
 function throughput(r) {
-  const names = ['direct', 'floor', 'portkey', 'kit'].filter((n) => r.throughput.some((x) => x.target === n));
+  const names = ['direct', 'floor', 'portkey', 'base', 'kit'].filter((n) => r.throughput.some((x) => x.target === n));
   const get = (op, c, n) => r.throughput.find((x) => x.op === op && x.c === c && x.target === n);
   const rows = [];
   const lat = [];

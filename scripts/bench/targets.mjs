@@ -72,7 +72,7 @@ async function admin(kit, method, input = {}) {
 }
 
 /** The built kit, headless, with the upstream's deployments and `attendees` issued keys. */
-export async function startKit(upstream, attendees, nodeArgs = []) {
+export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = root) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kit-bench-'));
   const token = 'bench-admin-token';
   const p = await startProcess(
@@ -94,7 +94,7 @@ export async function startKit(upstream, attendees, nodeArgs = []) {
       '--no-demo',
     ],
     {
-      cwd: root,
+      cwd: kitRoot,
       ready: /(http:\/\/127\.0\.0\.1:\d+)\/#token=/,
       env: { KIT_ADMIN_TOKEN: token },
       timeoutMs: 30_000,
@@ -149,7 +149,8 @@ export function spell(target, op, deployment) {
     case 'direct':
     case 'floor':
       return () => ({ path: azurePath, headers: { ...json, 'api-key': UPSTREAM_KEY }, body });
-    case 'kit': {
+    case 'kit':
+    case 'base': {
       const keys = target.keys;
       return (i) => ({ path: `/api/v1${azurePath}`, headers: { ...json, 'api-key': keys[i % keys.length] }, body });
     }
