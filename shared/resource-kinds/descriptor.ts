@@ -8,19 +8,7 @@
  * main process and the console import the same module.
  */
 import type { Resource, ResourceAuth, ResourceKind } from '../types.js';
-import { openAiStyleChat } from './model-names.js';
-
-export type ChatLimitField = 'max_tokens' | 'max_completion_tokens';
-
-/** What one upstream accepts in a chat call's body, decided per resource (see `model-names.ts`). */
-export interface ChatDialect {
-  /** Where a cap goes when the request sets none, and where a refused field's value is moved. */
-  field: ChatLimitField;
-  /** The limit fields this upstream honours; any other is moved to `field`. */
-  accepts: readonly ChatLimitField[];
-  /** A stream may ask for `stream_options.include_usage`. */
-  streamOptions: boolean;
-}
+import { type ChatDialect, openAiStyleChat } from './model-names.js';
 
 /**
  * What the proxy's families ask of a kind, by name (see `kindsServing`):

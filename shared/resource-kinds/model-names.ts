@@ -15,7 +15,18 @@
  * upstream knows the deployment by (`upstreamDeployment`, then `deployment`).
  */
 import type { Resource } from '../types.js';
-import type { ChatDialect, ChatLimitField } from './descriptor.js';
+
+export type ChatLimitField = 'max_tokens' | 'max_completion_tokens';
+
+/** What one upstream accepts in a chat call's body, decided per resource (see each kind's `chat`). */
+export interface ChatDialect {
+  /** Where a cap goes when the request sets none, and where a refused field's value is moved. */
+  field: ChatLimitField;
+  /** The limit fields this upstream honours; any other is moved to `field`. */
+  accepts: readonly ChatLimitField[];
+  /** A stream may ask for `stream_options.include_usage`. */
+  streamOptions: boolean;
+}
 
 export const chatLimitFields: readonly ChatLimitField[] = ['max_tokens', 'max_completion_tokens'];
 const completionOnly: readonly ChatLimitField[] = ['max_completion_tokens'];

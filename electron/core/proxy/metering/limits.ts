@@ -6,8 +6,7 @@
  * are `pipeline/admit.ts`.)
  */
 
-import type { ChatDialect } from '../../../../shared/resource-kinds/descriptor.js';
-import { chatLimitFields } from '../../../../shared/resource-kinds/model-names.js';
+import { type ChatDialect, chatLimitFields } from '../../../../shared/resource-kinds/model-names.js';
 import type { KitEvent } from '../../../../shared/types.js';
 import { KitError } from '../../errors.js';
 import type { Json, ProxyCall } from '../pipeline/call.js';

@@ -14,7 +14,6 @@ import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Resource } from '../../../../shared/types.js';
 import { KitError, toKitError } from '../../errors.js';
-import type { CappedOperation } from '../metering/limits.js';
 import { mayCarryObjectUsage } from '../objects/object-usage.js';
 import type { ResourceCapacity } from '../upstream/capacity.js';
 import type { Leave } from '../upstream/fair-queue.js';
@@ -22,40 +21,13 @@ import { retryDeadline } from '../upstream/health.js';
 import { admit } from './admit.js';
 import { rankCandidates } from './balance.js';
 import type { ProxyCall } from './call.js';
+import type { ForwardPlan } from './plan.js';
 import { fitBody, prepare } from './prepare.js';
-import { type RelayOutcome, type ResponseHook, relay, upstreamFailure } from './relay.js';
+import { type RelayOutcome, relay, upstreamFailure } from './relay.js';
 import { settle } from './settle.js';
 import { splitUrl, type UpstreamRequest, upstreamHeaders } from './upstream-request.js';
 
-export type { UpstreamRequest };
-
-export interface ForwardPlan {
-  /** The name the attendee asked for, for the traffic record and the usage count. */
-  deployment: string;
-  /** Resources that can serve it; `forward` picks the order. */
-  candidates: Resource[];
-  build(resource: Resource): UpstreamRequest;
-  /**
-   * Counts toward the daily cap and usage. Default: a POST, unless every
-   * candidate is an MCP server (POSTs count; GETs, DELETEs and MCP traffic do not).
-   */
-  metered?: boolean;
-  /**
-   * What the call does, for the event's cap (applied in the field the
-   * operation and each upstream take when the request sets none) and stream
-   * usage. Default: read from the route's path (see `operationOf`); `false`
-   * turns both off.
-   */
-  operation?: CappedOperation | false;
-  /** The operation takes `stream_options.include_usage`: ask for usage on streams. Default: chat and completions. */
-  streamOptions?: boolean;
-  /**
-   * Sees the upstream answer before the client does (ownership: record the
-   * created object durably, filter a list, note ids arriving in a stream).
-   * Called only for the answer that is relayed, never for one failed over.
-   */
-  respond?(resource: Resource, status: number, headers: Dispatcher.ResponseData['headers']): ResponseHook | undefined;
-}
+export type { ForwardPlan, UpstreamRequest };
 
 const retryableStatus = (s: number) => s === 429 || s >= 500;
 

@@ -5,7 +5,7 @@
  * taken back for a resource that refuses it. `forward` calls `prepare` once
  * and `fitBody` before every attempt, so a failover gets a body that fits it.
  */
-import type { ChatDialect } from '../../../../shared/resource-kinds/descriptor.js';
+import type { ChatDialect } from '../../../../shared/resource-kinds/model-names.js';
 import { kindOf } from '../../../../shared/resource-kinds/table.js';
 import type { Resource } from '../../../../shared/types.js';
 import {
@@ -16,7 +16,7 @@ import {
   streamsChunks,
 } from '../metering/limits.js';
 import type { Json, ProxyCall } from './call.js';
-import type { ForwardPlan } from './forward.js';
+import type { ForwardPlan } from './plan.js';
 
 export interface Prepared {
   metered: boolean;
