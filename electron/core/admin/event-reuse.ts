@@ -7,8 +7,8 @@
 import type { EventView, ParsedInput } from '../../../shared/contract.js';
 import type { KitEvent } from '../../../shared/types.js';
 import { describeInstant } from '../../../shared/zoned-time.js';
-import { newEventCode, newId } from '../auth/keys.js';
 import { KitError } from '../errors.js';
+import { newEventCode, newId } from '../store/ids.js';
 import type { StoreDriver } from '../store/store-driver.js';
 
 /** Archived events take no changes and no new keys: bring them back first. */

@@ -8,11 +8,11 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KitEvent } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
+import { hashKey, sameHash } from '../registration/keys.js';
 import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import { assertEventOpen } from './event-window.js';
-import { hashKey, sameHash } from './keys.js';
 
 export interface Caller {
   attendee: Readonly<StoredAttendee>;

@@ -11,8 +11,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { dayIn, nextMidnight } from '../../../shared/zoned-time.js';
 import { presentedKey } from '../auth/attendee-auth.js';
-import { hashKey, sameHash } from '../auth/keys.js';
 import { KitError } from '../errors.js';
+import { hashKey, sameHash } from '../registration/keys.js';
 import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { UsageLedger } from '../usage/ledger.js';

@@ -5,8 +5,9 @@
  * its fragment (browsers never send a fragment to a server, nor to its logs).
  */
 import type { IssuedKey, KitEvent } from '../../../shared/types.js';
-import { hashKey, keyHint, newApiKey, newId } from '../auth/keys.js';
+import { newId } from '../store/ids.js';
 import type { StoreDriver } from '../store/store-driver.js';
+import { hashKey, keyHint, newApiKey } from './keys.js';
 
 export async function issueKeys(
   store: StoreDriver,

@@ -15,9 +15,10 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { KitEvent } from '../../../shared/types.js';
 import { describeInstant } from '../../../shared/zoned-time.js';
-import { hashKey, keyHint, newApiKey, newId } from '../auth/keys.js';
 import { KitError } from '../errors.js';
+import { newId } from '../store/ids.js';
 import type { StoreDriver } from '../store/store-driver.js';
+import { hashKey, keyHint, newApiKey } from './keys.js';
 
 export interface RegistrationAnswer {
   apiKey: string;

@@ -10,8 +10,8 @@
  * of an attendee.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { newId } from '../auth/keys.js';
 import { KitError } from '../errors.js';
+import { newId } from '../store/ids.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { StoreDriver } from '../store/store-driver.js';
 

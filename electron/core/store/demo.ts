@@ -4,7 +4,7 @@
  * call with no cloud account and no internet.
  */
 import type { KitEvent, Resource } from '../../../shared/types.js';
-import { newId } from '../auth/keys.js';
+import { newId } from './ids.js';
 import type { StoreDriver } from './store-driver.js';
 
 export const DEMO_DEPLOYMENT = 'playground';

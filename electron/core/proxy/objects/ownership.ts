@@ -11,11 +11,14 @@
  * by the composition root.
  */
 import type { Resource } from '../../../../shared/types.js';
+import type { Caller } from '../../auth/attendee-auth.js';
 import { KitError } from '../../errors.js';
 import type { OwnedObject } from '../../store/schema.js';
 import type { StoreDriver } from '../../store/store-driver.js';
 import type { UsageLedger } from '../../usage/ledger.js';
-import type { ProxyCall } from '../pipeline/call.js';
+
+/** What ownership needs of a call (a `ProxyCall` is one): who calls, the store and the clock. */
+type OwnerCall = { caller: Caller; deps: { store: StoreDriver; now: () => number } };
 
 export const objectTypes = [
   'assistant',
@@ -75,12 +78,12 @@ export class Ownership {
   }
 
   /** The event resource that shares this id, if the organizer shared it. */
-  sharedOn(call: ProxyCall, id: string): Resource | undefined {
+  sharedOn(call: OwnerCall, id: string): Resource | undefined {
     return call.deps.store.resourcesOf(call.caller.event).find((r) => r.sharedObjects?.includes(id));
   }
 
   /** The caller's own (or a shared) object, with the resource it lives on; anything else is `not_found`. */
-  access(call: ProxyCall, type: ObjectType, id: string): Access {
+  access(call: OwnerCall, type: ObjectType, id: string): Access {
     const o = this.get(type, id);
     if (o && o.attendeeId === call.caller.attendee.id) {
       // Enabled, and with a secret the kit can open (never send a sealed value upstream).
@@ -94,7 +97,7 @@ export class Ownership {
   }
 
   /** True when the caller may see this object in a list. */
-  visible(call: ProxyCall, type: ObjectType, id: unknown): boolean {
+  visible(call: OwnerCall, type: ObjectType, id: unknown): boolean {
     if (typeof id !== 'string') return false;
     const o = this.get(type, id);
     if (o) return o.attendeeId === call.caller.attendee.id;
@@ -105,7 +108,7 @@ export class Ownership {
    * Reserves an agent name for the caller until `release`, or throws
    * `name_taken`. The first attendee to create a name owns it.
    */
-  claimName(call: ProxyCall, name: string): { release(): void; alreadyOwned: boolean } {
+  claimName(call: OwnerCall, name: string): { release(): void; alreadyOwned: boolean } {
     const me = call.caller.attendee.id;
     const owned = this.get('agent', name);
     const pending = this.#pendingNames.get(name);
@@ -118,7 +121,7 @@ export class Ownership {
   }
 
   /** Records new objects as the caller's; resolves once they are on disk, rejects with `store_unavailable`. */
-  record(call: ProxyCall, objects: NewObject[]): Promise<void> {
+  record(call: OwnerCall, objects: NewObject[]): Promise<void> {
     const at = new Date(call.deps.now()).toISOString();
     return this.#store.recordObjects(
       objects.map((o) => ({
@@ -142,7 +145,7 @@ export class Ownership {
    * restart can lose both (as it loses any count not yet flushed) but never
    * keep the tokens without the mark and count them again.
    */
-  bookUsage(call: ProxyCall, owner: { type: 'run' | 'response'; id: string; parentId?: string }, resourceId: string) {
+  bookUsage(call: OwnerCall, owner: { type: 'run' | 'response'; id: string; parentId?: string }, resourceId: string) {
     const known = this.get(owner.type, owner.id);
     if (known?.usageBooked || this.#ledger.isMarked(owner.type, owner.id)) return false;
     this.#ledger.mark(
