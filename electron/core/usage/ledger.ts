@@ -321,6 +321,15 @@ export class UsageLedger {
     this.#touch();
   }
 
+  /**
+   * Drops the unsaved marks of a deleted object and of what was recorded under it: a flush after the
+   * delete must not write its record back.
+   */
+  unmark(type: string, id: string): void {
+    for (const [key, m] of this.#marks)
+      if ((m.type === type && m.id === id) || m.parentId === id) this.#marks.delete(key);
+  }
+
   /** True when this run's or response's tokens were counted and the mark is not saved yet. */
   isMarked(type: string, id: string): boolean {
     return this.#marks.has(`${type}\u0000${id}`);

@@ -167,6 +167,7 @@ export class Ownership {
 
   /** Forgets a deleted object (and what was recorded under it); resolves once on disk. */
   forget(type: ObjectType, id: string): Promise<void> {
+    this.#ledger.unmark(type, id);
     return this.#store.forgetObject(type, id);
   }
 }
