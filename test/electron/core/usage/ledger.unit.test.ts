@@ -41,6 +41,30 @@ const tokens = (prompt: number, completion: number) => ({
 });
 
 describe('UsageLedger', () => {
+  it('does not write back a run or response deleted before the flush that carries its mark', async () => {
+    const { store } = await openWithEvents('evt');
+    const ledger = new UsageLedger(store, 60_000);
+    const record = (id: string, parentId?: string) => ({
+      id,
+      type: 'run' as const,
+      attendeeId: 'att_a',
+      eventId: 'evt',
+      resourceId: 'res',
+      createdAt: '2026-06-01T10:00:00Z',
+      usageBooked: true,
+      ...(parentId ? { parentId } : {}),
+    });
+    ledger.countTokens(ledger.slot('evt', 'att_a', 'gpt', '2026-06-01'), tokens(3, 4));
+    ledger.mark(record('run_kept'));
+    ledger.mark(record('run_gone'));
+    ledger.mark(record('run_under', 'thread_gone'));
+    ledger.unmark('run', 'run_gone');
+    ledger.unmark('thread', 'thread_gone');
+    await ledger.flush();
+    expect(store.objects.map((o) => o.id)).toEqual(['run_kept']);
+    await ledger.close();
+  });
+
   it('counts per deployment, totals per attendee and day, and keeps attendees and days apart', async () => {
     const { store } = await openWithEvents('evt');
     const ledger = new UsageLedger(store, 60_000);
