@@ -3,8 +3,28 @@
  * one bucket per second for the last few minutes, from which the charts'
  * series are derived. Records arrive in batches (the feed's ticks); views
  * are told at most a few times a second, so 200 requests/s stays smooth.
+ * Realtime sessions send a record when they open, after each response and
+ * when they close: only the opening one is a request in the charts (a
+ * session's length is not a latency), and the model keeps one row per
+ * session for the sessions table.
  */
 import type { TrafficRecord } from '../../../shared/types.js';
+
+/** One realtime session as the console shows it: open (no `closedAt`) or recently closed. */
+export interface SessionRow {
+  id: string;
+  attendeeName?: string;
+  deployment?: string;
+  openedAt: number;
+  closedAt?: number;
+  responses: number;
+  totalTokens: number;
+  closeCode?: number;
+  closeReason?: string;
+}
+
+/** Sessions remembered at most (open ones first kept); a room rarely holds more voice sessions at once. */
+const MAX_SESSIONS = 500;
 
 export interface Series {
   /** Unix seconds, one per second of the window, oldest first. */
@@ -44,6 +64,7 @@ export class TrafficModel {
   readonly #tail: TrafficRecord[] = [];
   readonly #buckets = new Map<number, Bucket>();
   readonly #listeners = new Set<() => void>();
+  readonly #sessions = new Map<string, SessionRow>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #total = 0;
   #lastId = 0;
@@ -69,14 +90,18 @@ export class TrafficModel {
       this.#lastId = r.id;
       this.#lastAt = Math.max(this.#lastAt, at);
       added++;
-      this.#total++;
       this.#tail.push(r);
+      if (r.session) this.#session(r, at);
       const sec = Math.floor(at / 1000);
       let b = this.#buckets.get(sec);
       if (!b) {
         b = { count: 0, durations: [], s2xx: 0, s4xx: 0, s5xx: 0, tokens: 0 };
         this.#buckets.set(sec, b);
       }
+      b.tokens += r.totalTokens ?? 0;
+      // A session's later records carry tokens, not a new request or a latency.
+      if (r.session && r.session.phase !== 'open') continue;
+      this.#total++;
       b.count++;
       if (b.durations.length < MAX_SAMPLES) b.durations.push(r.durationMs);
       else {
@@ -86,13 +111,41 @@ export class TrafficModel {
       if (r.status >= 500) b.s5xx++;
       else if (r.status >= 400) b.s4xx++;
       else b.s2xx++;
-      b.tokens += r.totalTokens ?? 0;
     }
     if (added === 0) return;
     // Trim in chunks so the array is not shifted on every record.
     if (this.#tail.length > this.tailSize * 1.25) this.#tail.splice(0, this.#tail.length - this.tailSize);
     this.version++;
     this.#schedule();
+  }
+
+  #session(r: TrafficRecord, at: number): void {
+    const info = r.session as NonNullable<TrafficRecord['session']>;
+    let row = this.#sessions.get(info.id);
+    if (!row) {
+      row = { id: info.id, openedAt: Date.parse(info.openedAt), responses: 0, totalTokens: 0 };
+      this.#sessions.set(info.id, row);
+    }
+    row.attendeeName = r.attendeeName ?? r.attendeeId;
+    row.deployment = r.deployment;
+    row.responses = Math.max(row.responses, info.responses);
+    row.totalTokens = Math.max(row.totalTokens, info.totalTokens);
+    if (info.phase === 'closed')
+      Object.assign(row, { closedAt: at, closeCode: info.closeCode, closeReason: info.closeReason });
+    if (this.#sessions.size <= MAX_SESSIONS) return;
+    // Forget the oldest closed sessions first (a Map iterates in insertion order).
+    for (const [id, s] of this.#sessions) {
+      if (this.#sessions.size <= MAX_SESSIONS) break;
+      if (s.closedAt !== undefined) this.#sessions.delete(id);
+    }
+  }
+
+  /** Realtime sessions, open ones first (longest open first), then the most recently closed, at most `limit`. */
+  sessions(limit = 50): SessionRow[] {
+    const all = [...this.#sessions.values()];
+    const open = all.filter((s) => s.closedAt === undefined).sort((a, b) => a.openedAt - b.openedAt);
+    const closed = all.filter((s) => s.closedAt !== undefined).sort((a, b) => (b.closedAt ?? 0) - (a.closedAt ?? 0));
+    return [...open, ...closed].slice(0, limit);
   }
 
   #schedule(): void {

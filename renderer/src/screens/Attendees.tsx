@@ -1,4 +1,4 @@
-/** Attendees of one event: search, today's usage, revoke/restore, printable key cards. */
+/** Attendees of one event: search, today's usage, their own limits, revoke/restore, printable key cards. */
 import { useMemo, useState } from 'react';
 import type { AttendeeView, EventView } from '../../../shared/contract';
 import { kit } from '../client';
@@ -10,6 +10,7 @@ import { Icon } from '../ui/icons';
 import { PageHead, Pill } from '../ui/page';
 import { Empty, Loaded } from '../ui/states';
 import { useToast } from '../ui/toast';
+import { AttendeeLimitsForm, overrideSummary } from './AttendeeLimits';
 import { KeyCards } from './KeyCards';
 
 /** The event to show: the one in the route, else the first live one, else the first. */
@@ -22,6 +23,7 @@ function AttendeeTable(props: { event: EventView; onChanged: () => void }) {
   const attendees = useLoad(() => kit.attendees.list({ eventId: event.id }), [event.id], 5000);
   const [query, setQuery] = useState('');
   const [revoking, setRevoking] = useState<AttendeeView>();
+  const [limiting, setLimiting] = useState<AttendeeView>();
   const [cards, setCards] = useState(false);
   const toast = useToast();
 
@@ -89,6 +91,7 @@ function AttendeeTable(props: { event: EventView; onChanged: () => void }) {
                     <th>Status</th>
                     <th className="num">Requests today</th>
                     <th className="num">Tokens today</th>
+                    <th>Own limits</th>
                     <th>Registered</th>
                     <th>
                       <span className="sr-only">Actions</span>
@@ -103,30 +106,55 @@ function AttendeeTable(props: { event: EventView; onChanged: () => void }) {
                       <td>{a.revoked ? <Pill kind="bad">Revoked</Pill> : <Pill kind="ok">Active</Pill>}</td>
                       <td className="num">
                         {fmtCompact(a.requestsToday)}
-                        {event.dailyRequestCap ? <span className="muted"> / {event.dailyRequestCap}</span> : null}
+                        {(a.limits?.dailyRequestCap ?? event.dailyRequestCap) ? (
+                          <span className="muted"> / {a.limits?.dailyRequestCap ?? event.dailyRequestCap}</span>
+                        ) : null}
                       </td>
                       <td className="num">{fmtCompact(a.tokensToday)}</td>
+                      <td>
+                        {overrideSummary(a).length ? (
+                          <span className="pills">
+                            {overrideSummary(a).map((t) => (
+                              <Pill key={t} kind="accent">
+                                {t}
+                              </Pill>
+                            ))}
+                          </span>
+                        ) : (
+                          <span className="muted small">event's</span>
+                        )}
+                      </td>
                       <td className="small">{fmtDateTime(a.createdAt)}</td>
                       <td className="actions-cell">
-                        {a.revoked ? (
+                        <div className="actions">
                           <button
                             type="button"
                             className="small"
-                            onClick={() => void restore(a)}
-                            aria-label={`Restore ${label(a)}`}
+                            onClick={() => setLimiting(a)}
+                            aria-label={`Limits for ${label(a)}`}
                           >
-                            Restore
+                            Limits
                           </button>
-                        ) : (
-                          <button
-                            type="button"
-                            className="small danger"
-                            onClick={() => setRevoking(a)}
-                            aria-label={`Revoke ${label(a)}`}
-                          >
-                            Revoke
-                          </button>
-                        )}
+                          {a.revoked ? (
+                            <button
+                              type="button"
+                              className="small"
+                              onClick={() => void restore(a)}
+                              aria-label={`Restore ${label(a)}`}
+                            >
+                              Restore
+                            </button>
+                          ) : (
+                            <button
+                              type="button"
+                              className="small danger"
+                              onClick={() => setRevoking(a)}
+                              aria-label={`Revoke ${label(a)}`}
+                            >
+                              Revoke
+                            </button>
+                          )}
+                        </div>
                       </td>
                     </tr>
                   ))}
@@ -149,6 +177,19 @@ function AttendeeTable(props: { event: EventView; onChanged: () => void }) {
           The key <span className="mono">{revoking.keyHint}</span> stops working on its next request. You can restore it
           later.
         </Confirm>
+      )}
+      {limiting && (
+        <AttendeeLimitsForm
+          event={event}
+          attendee={limiting}
+          label={label(limiting)}
+          onClose={() => setLimiting(undefined)}
+          onSaved={(a) => {
+            replace(a);
+            setLimiting(undefined);
+            toast(`${label(a)}'s limits saved: they apply from the next call.`);
+          }}
+        />
       )}
       {cards && (
         <KeyCards

@@ -11,6 +11,7 @@ import { kit } from '../client';
 import { Check, Field, type FieldErrors, issuesToErrors, TextField } from '../ui/form';
 import { type Checked, FormDialog } from '../ui/form-dialog';
 import { type BudgetDraft, BudgetFields, budgetDraft, moneyErrors, toBudget } from './cost-fields';
+import { type LimitDraft, LimitFields, limitDraft, limitErrors, minuteLimitNames, toLimits } from './limit-fields';
 
 interface Draft {
   name: string;
@@ -29,6 +30,7 @@ interface Draft {
   resourceIds: string[];
   enabled: boolean;
   budget: BudgetDraft;
+  limits: LimitDraft;
 }
 
 const fieldNames = [
@@ -41,6 +43,8 @@ const fieldNames = [
   'dailyRequestCap',
   'maxTokenCap',
   'dailyTokenBudget',
+  ...minuteLimitNames,
+  'deploymentDailyCaps',
   'capacity',
   'joinPassword',
   'sharedCode',
@@ -68,6 +72,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
       resourceIds: e.resourceIds,
       enabled: e.enabled,
       budget: budgetDraft(e.costBudget),
+      limits: limitDraft(e),
     };
   const tz = localTimeZone();
   // Starting on the current 5 minutes makes a new event live at once; workshops rarely run past a day.
@@ -89,6 +94,7 @@ function initialDraft(e: EventView | undefined, resources: ResourceView[]): Draf
     resourceIds: resources.filter((r) => r.enabled).map((r) => r.id),
     enabled: true,
     budget: budgetDraft(),
+    limits: limitDraft(),
   };
 }
 
@@ -120,6 +126,7 @@ function toInput(d: Draft, editing: boolean) {
     dailyRequestCap: whole(d.dailyRequestCap || '0'),
     maxTokenCap: whole(d.maxTokenCap || '0'),
     dailyTokenBudget: optional(d.dailyTokenBudget.trim() ? whole(d.dailyTokenBudget) : undefined, editing),
+    ...toLimits(d.limits, editing),
     capacity: optional(d.capacity.trim() ? whole(d.capacity) : undefined, editing),
     joinPassword: optional(d.joinPassword ? d.joinPassword : undefined, editing),
     sharedCode: optional(d.sharedCode.trim() ? d.sharedCode.trim() : undefined, editing),
@@ -132,7 +139,7 @@ function toInput(d: Draft, editing: boolean) {
 
 /** Schema messages are terse ("Invalid input"); say what to type instead where it helps. */
 function friendly(errors: FieldErrors, d: Draft): FieldErrors {
-  const out = { ...errors };
+  const out = limitErrors(errors);
   if (out.startsAt && !fromZonedInput(d.start, 'UTC')) out.startsAt = 'Pick a start date and time.';
   if (out.endsAt && !fromZonedInput(d.end, 'UTC')) out.endsAt = 'Pick an end date and time.';
   if (out.costBudget) out.costBudget = moneyErrors(out, 'costBudget') as string;
@@ -292,6 +299,14 @@ export function EventForm(props: {
         placeholder="no budget"
         hint="Counted from upstream usage; resets at midnight."
       />
+      <LimitFields
+        value={d.limits}
+        onChange={(v) => set('limits', v)}
+        errors={errors}
+        resources={props.resources}
+        resourceIds={d.resourceIds}
+      />
+      <div className="section-title full">Registration and access</div>
       <TextField
         label="Capacity"
         type="number"

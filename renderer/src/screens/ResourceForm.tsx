@@ -30,6 +30,7 @@ interface Draft {
   tenantId: string;
   clientId: string;
   weight: string;
+  maxInFlight: string;
   enabled: boolean;
   price: PriceDraft;
 }
@@ -44,6 +45,7 @@ const fieldNames = [
   'apiVersion',
   'auth',
   'weight',
+  'maxInFlight',
   'pricing',
 ];
 
@@ -63,6 +65,7 @@ function initialDraft(r?: ResourceView): Draft {
     tenantId: auth?.type === 'entra' ? (auth.tenantId ?? '') : '',
     clientId: auth?.type === 'entra' ? (auth.clientId ?? '') : '',
     weight: r?.weight ? String(r.weight) : '',
+    maxInFlight: r?.maxInFlight ? String(r.maxInFlight) : '',
     enabled: r?.enabled ?? true,
     price: priceDraft(r?.pricing),
   };
@@ -124,6 +127,12 @@ export function ResourceForm(props: {
       // Empty price fields: none on a new resource, and a stored price cleared on edit.
       ...((p) => (p ? { pricing: p } : props.resource?.pricing ? { pricing: null } : {}))(toPricing(d.price)),
       ...(d.weight.trim() ? { weight: /^\d+$/.test(d.weight.trim()) ? Number(d.weight) : d.weight } : {}),
+      // Empty: no limit (a stored one cleared on edit).
+      ...(d.maxInFlight.trim()
+        ? { maxInFlight: /^\d+$/.test(d.maxInFlight.trim()) ? Number(d.maxInFlight) : d.maxInFlight }
+        : props.resource?.maxInFlight !== undefined
+          ? { maxInFlight: null }
+          : {}),
       enabled: d.enabled,
     };
     const parsed = props.resource
@@ -132,6 +141,7 @@ export function ResourceForm(props: {
     const local = parsed.success ? {} : issuesToErrors(parsed.error);
     if (!playground && !d.endpoint.trim()) local.endpoint = 'The resource needs an endpoint URL.';
     if (local.weight) local.weight = 'A whole number from 1 to 1000, or empty.';
+    if (local.maxInFlight) local.maxInFlight = 'A whole number (0 or empty = no limit).';
     if (local.pricing) local.pricing = moneyErrors(local, 'pricing') as string;
     if (local.auth)
       local.auth =
@@ -236,6 +246,18 @@ export function ResourceForm(props: {
         placeholder="1"
         hint="Share of traffic among resources with the same name."
       />
+      {!playground && (
+        <TextField
+          label="Calls in flight upstream"
+          type="number"
+          min={0}
+          value={d.maxInFlight}
+          onChange={(v) => set('maxInFlight', v)}
+          error={errors.maxInFlight}
+          placeholder="no limit"
+          hint="The most calls sent at once; the rest wait in a queue that serves attendees in turn."
+        />
+      )}
       {!playground && (
         <>
           <div className="section-title full">Upstream credential</div>

@@ -10,6 +10,7 @@ import { useTicker, useTrafficModel } from '../lib/traffic';
 import { type ChartSeries, LiveChart } from '../ui/chart';
 import { PageHead } from '../ui/page';
 import { Empty } from '../ui/states';
+import { RealtimeSessions } from './RealtimeSessions';
 
 const rpsSeries: ChartSeries[] = [{ label: 'requests/s', color: '#3b5bdb', fill: true }];
 const latencySeries: ChartSeries[] = [
@@ -79,6 +80,7 @@ export function Traffic() {
     return matchesStatus(r, status);
   });
   const rows = paused ?? live;
+  const sessions = model.sessions(20);
 
   return (
     <>
@@ -117,6 +119,7 @@ export function Traffic() {
             unit={countUnit}
           />
         </div>
+        {sessions.length > 0 && <RealtimeSessions sessions={sessions} now={now} />}
         <section className="card flush" aria-label="Recent requests">
           <div className="toolbar">
             <h2 style={{ marginRight: 8 }}>Recent requests</h2>
@@ -192,9 +195,9 @@ export function Traffic() {
                         style={{ maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
                       >
                         {r.method} {r.path}
-                        {r.stream ? (
+                        {r.stream || r.session ? (
                           <span className="pill plain accent" style={{ marginLeft: 6 }}>
-                            stream
+                            {r.session ? `session ${r.session.phase}` : 'stream'}
                           </span>
                         ) : null}
                       </td>

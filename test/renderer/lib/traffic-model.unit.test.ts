@@ -96,3 +96,78 @@ describe('TrafficModel', () => {
     expect(s.requestsPerSecond).toBeCloseTo(0.2);
   });
 });
+
+describe('realtime sessions', () => {
+  const session = (id: string, phase: 'open' | 'response' | 'closed', tokens: number, responses: number) => ({
+    id,
+    phase,
+    openedAt: new Date(T0).toISOString(),
+    totalTokens: tokens,
+    responses,
+    ...(phase === 'closed' ? { closeCode: 1000, closeReason: 'done' } : {}),
+  });
+  const rt = (atMs: number, s: ReturnType<typeof session>, over: Partial<TrafficRecord> = {}) =>
+    rec(atMs, {
+      method: 'GET',
+      path: '/openai/v1/realtime',
+      deployment: 'gpt-realtime',
+      attendeeName: 'Ada',
+      session: s,
+      ...over,
+    });
+
+  it('counts a session once as a request, its tokens as they come, and never its length as a latency', () => {
+    const m = new TrafficModel(1000, 120);
+    m.add([
+      rt(T0, session('s1', 'open', 0, 0), { status: 101, durationMs: 20 }),
+      rt(T0 + 5000, session('s1', 'response', 200, 1), { status: 101, durationMs: 5000, totalTokens: 200 }),
+      rt(T0 + 9000, session('s1', 'closed', 200, 1), { status: 101, durationMs: 9000 }),
+    ]);
+    const s = m.series(T0 + 10_000);
+    const at = (sec: number) => s.x.indexOf(Math.floor((T0 + sec * 1000) / 1000));
+    expect(s.rps[at(0)]).toBe(1);
+    expect(s.rps[at(5)]).toBe(0);
+    expect(s.rps[at(9)]).toBe(0);
+    expect(s.p50[at(5)]).toBeNull();
+    expect(s.tokensPerMin[at(9)]).toBe(200);
+    expect(m.total).toBe(1);
+    expect(m.tail(10)).toHaveLength(3);
+  });
+
+  it('keeps one row per session: open ones first, with tokens, responses and how it closed', () => {
+    const m = new TrafficModel();
+    m.add([
+      rt(T0, session('a', 'open', 0, 0)),
+      rt(T0 + 1000, session('b', 'open', 0, 0), { attendeeName: 'Grace' }),
+      rt(T0 + 2000, session('a', 'response', 150, 1), { totalTokens: 150 }),
+      rt(T0 + 3000, session('a', 'closed', 150, 1)),
+      rt(T0 + 4000, session('b', 'response', 90, 1), { attendeeName: 'Grace', totalTokens: 90 }),
+    ]);
+    const rows = m.sessions();
+    expect(rows.map((r) => r.id)).toEqual(['b', 'a']);
+    expect(rows[0]).toMatchObject({ attendeeName: 'Grace', totalTokens: 90, responses: 1 });
+    expect(rows[0]?.closedAt).toBeUndefined();
+    expect(rows[1]).toMatchObject({
+      attendeeName: 'Ada',
+      deployment: 'gpt-realtime',
+      totalTokens: 150,
+      closedAt: T0 + 3000,
+      closeCode: 1000,
+      closeReason: 'done',
+    });
+  });
+
+  it('forgets the oldest closed sessions beyond its bound, never an open one', () => {
+    const m = new TrafficModel(100);
+    m.add([rt(T0, session('live', 'open', 0, 0))]);
+    for (let i = 0; i < 600; i++)
+      m.add([
+        rt(T0 + 10 + i * 2, session(`s${i}`, 'open', 0, 0)),
+        rt(T0 + 11 + i * 2, session(`s${i}`, 'closed', 0, 0)),
+      ]);
+    const rows = m.sessions(1000);
+    expect(rows).toHaveLength(500);
+    expect(rows[0]?.id).toBe('live');
+    expect(rows[1]?.id).toBe('s599');
+  });
+});
