@@ -8,15 +8,19 @@
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
 // Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE. `--store` measures what
 // durable writes cost instead (scripts/bench/store.mjs); `--console` the console's live traffic screen at
-// 200 records/s (scripts/bench/console.mjs).
+// 200 records/s (scripts/bench/console.mjs); `--realtime` the Realtime API relay with 200 voice sessions
+// (scripts/bench/realtime.mjs); `--fairness` the fair queue of a resource limited in flight
+// (scripts/bench/fairness.mjs).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { consoleBench, consoleMisses, consoleReport } from './bench/console.mjs';
+import { fairnessBench, fairnessMisses, fairnessReport } from './bench/fairness.mjs';
 import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
 import { summarize as profileSummary } from './bench/profile-summary.mjs';
+import { realtimeBench, realtimeMisses, realtimeReport } from './bench/realtime.mjs';
 import { report, soakGrowth } from './bench/report.mjs';
 import { storeBench, storeReport } from './bench/store.mjs';
 import { checkTarget, freePort, spell, startKit, uploadOps } from './bench/targets.mjs';
@@ -42,6 +46,12 @@ const { values: opt } = parseArgs({
     'store-kit': { type: 'string' },
     /** Measures the console's live traffic screen under load instead (scripts/bench/console.mjs). */
     console: { type: 'boolean', default: false },
+    /** Measures the Realtime API relay instead: 200 sessions at 20 audio appends/s (scripts/bench/realtime.mjs). */
+    realtime: { type: 'boolean', default: false },
+    /** With --realtime: how many sessions (default 200). */
+    sessions: { type: 'string', default: '200' },
+    /** Measures the fair queue instead: light attendees beside a heavy one (scripts/bench/fairness.mjs). */
+    fairness: { type: 'boolean', default: false },
     /**
      * Another build of the kit (a checkout's root with its out/ built), measured beside this one as
      * `base`: a before/after comparison within one run, where a shared machine's load falls on both.
@@ -230,6 +240,28 @@ async function main() {
     if (opt.json) writeJson(opt.json, { machine, console: rows });
     // In range when the best run is: a burst from elsewhere on a shared machine can spoil one run.
     process.exitCode = rows.some((r) => consoleMisses(r).length === 0) ? 0 : 1;
+    return;
+  }
+  if (opt.realtime) {
+    const r = await realtimeBench({
+      sessions: Number(opt.sessions),
+      cellMs: Number(opt['cell-ms'] ?? (opt.quick ? 4000 : 20_000)),
+      log,
+    });
+    console.log(realtimeReport(r));
+    if (opt.json) writeJson(opt.json, { machine, realtime: r });
+    process.exitCode = realtimeMisses(r).length ? 1 : 0;
+    return;
+  }
+  if (opt.fairness) {
+    const r = await fairnessBench({
+      upstreamScript: join(root, 'scripts/bench/upstream.mjs'),
+      cellMs: Number(opt['cell-ms'] ?? (opt.quick ? 3000 : 12_000)),
+      log,
+    });
+    console.log(fairnessReport(r));
+    if (opt.json) writeJson(opt.json, { machine, fairness: r });
+    process.exitCode = fairnessMisses(r).length ? 1 : 0;
     return;
   }
   if (opt.store) {

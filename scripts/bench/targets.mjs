@@ -60,7 +60,7 @@ export function freePort() {
   });
 }
 
-async function admin(kit, method, input = {}) {
+export async function admin(kit, method, input = {}) {
   const r = await fetch(`${kit.adminUrl}/admin/api/${method}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${kit.token}`, 'content-type': 'application/json' },
@@ -126,6 +126,8 @@ export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = roo
     resourceIds,
     enabled: true,
   });
+  kit.eventId = event.id;
+  kit.resourceIds = resourceIds;
   kit.keys = [];
   for (let left = attendees; left > 0; left -= 500) {
     const issued = await admin(kit, 'attendees.issue', { eventId: event.id, count: Math.min(500, left) });

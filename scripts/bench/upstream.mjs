@@ -1,7 +1,9 @@
 // The bench's upstream: an Azure OpenAI-shaped emulator in its own process, so
 // its CPU and memory are nobody else's. Chat (JSON or SSE) and embeddings
 // (one 1536-dim vector, the size of text-embedding-3-small's) with fixed
-// bodies; a deployment named `gap<N>` streams with N ms between chunks; and
+// bodies; a deployment named `gap<N>` streams with N ms between chunks, one
+// named `slow<N>` answers chat after N ms (a busy model, for the fairness
+// cell); and
 // v1 audio transcriptions (a multipart upload, read whole and answered with
 // its size). Every JSON request body is parsed, as a real service would, so
 // every target pays the same upstream cost. Prints `READY <port>` once
@@ -89,6 +91,8 @@ const server = createServer((req, res) => {
     if (m[2] === 'embeddings') return send(res, 200, embeddingsBody);
     if (body.stream)
       return void stream(res, Number(/gap(\d+)/.exec(m[1])?.[1] ?? 0), body.stream_options?.include_usage);
+    const slow = Number(/^slow(\d+)$/.exec(m[1])?.[1] ?? 0);
+    if (slow) return void sleep(slow).then(() => send(res, 200, chatBody));
     send(res, 200, chatBody);
   });
 });
