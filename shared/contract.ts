@@ -36,7 +36,12 @@ export interface ResourceHealth {
 }
 
 /** `secretUnreadable`: the kit could not open this resource's stored secret (its secret key was lost); enter it again. */
-export type ResourceView = Resource & { health?: ResourceHealth; secretUnreadable?: boolean };
+/** `load`: on a resource with `maxInFlight`, its calls in flight upstream and waiting in its queue right now. */
+export type ResourceView = Resource & {
+  health?: ResourceHealth;
+  secretUnreadable?: boolean;
+  load?: { inFlight: number; queued: number };
+};
 export type EventView = KitEvent & { joinUrl: string; attendeeCount: number; live: boolean };
 export type AttendeeView = Attendee & { requestsToday: number; tokensToday: number };
 

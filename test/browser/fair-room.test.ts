@@ -1,6 +1,6 @@
 /**
  * A fair room from the console: the resource form's calls in flight
- * upstream, the event form's per-minute limits, longest realtime session and
+ * upstream (shown on the resource's row), the event form's per-minute limits, longest realtime session and
  * per-deployment daily caps (saved, shown again on edit, cleared), and one
  * attendee's own limits set on the Attendees screen taking effect on the next
  * real SDK call through the kit, then cleared back to the event's.
@@ -52,6 +52,8 @@ describe('fair-room settings in the console', () => {
       await dialog.getByRole('button', { name: 'Add resource' }).click();
       await dialog.waitFor({ state: 'detached' });
     }
+    // The limited resource's row says how many of its places are taken.
+    await page.getByRole('row', { name: /Chat/ }).getByText('0 of 8 in flight').waitFor();
     const resources = await kit.call('resources.list', {});
     expect(resources.find((r) => r.name === 'Chat')?.maxInFlight).toBe(8);
     expect(resources.find((r) => r.name === 'Images')?.maxInFlight).toBeUndefined();

@@ -95,7 +95,11 @@ export function createAdminService(deps: AdminDeps): Handlers {
     },
 
     'resources.list': async () =>
-      store.resources.map((r) => ({ ...resourceView(r), health: deps.upstream.health.view(r.id, now()) })),
+      store.resources.map((r) => ({
+        ...resourceView(r),
+        health: deps.upstream.health.view(r.id, now()),
+        ...(r.maxInFlight ? { load: deps.upstream.capacity.view(r.id) ?? { inFlight: 0, queued: 0 } } : {}),
+      })),
     'resources.create': async ({ model, pricing, ...input }) => {
       const r: Resource = {
         ...input,

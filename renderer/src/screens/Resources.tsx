@@ -127,6 +127,12 @@ export function Resources() {
                           {r.deployment}
                           {r.upstreamDeployment && <div className="cell-sub">→ {r.upstreamDeployment}</div>}
                           {r.model && <div className="cell-sub">model {r.model}</div>}
+                          {r.load && (
+                            <div className="cell-sub">
+                              {r.load.inFlight} of {r.maxInFlight} in flight
+                              {r.load.queued ? ` · ${r.load.queued} waiting` : ''}
+                            </div>
+                          )}
                         </td>
                         <td className="small" style={{ maxWidth: 260, wordBreak: 'break-all' }}>
                           {endpointLabel(r)}

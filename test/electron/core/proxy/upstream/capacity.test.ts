@@ -71,7 +71,18 @@ describe('a resource with a limit of calls in flight', () => {
     const heavy = Array.from({ length: 10 }, (_, i) => call(keys.heavy as string, `heavy${i}`));
     await new Promise((ok) => setTimeout(ok, 50)); // the heavy backlog is queued first
     const light = call(keys.light as string, 'light');
+    // The organizer's resource list shows the limit at work: the places taken and the calls waiting.
+    await expect
+      .poll(
+        async () => {
+          const load = (await kit!.call('resources.list', {}))[0]?.load;
+          return load?.inFlight === 2 ? load.queued : 0;
+        },
+        { timeout: 5000, interval: 20 },
+      )
+      .toBeGreaterThan(0);
     const answers = await Promise.all([...heavy, light]);
+    expect((await kit!.call('resources.list', {}))[0]?.load).toEqual({ inFlight: 0, queued: 0 });
     expect(answers.map((r) => r.status)).toEqual(Array(11).fill(200));
     expect(seen.most).toBe(2);
     // Two heavy calls were in flight; the next place went to the heavy line, the one after to the light call
