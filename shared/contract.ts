@@ -15,11 +15,14 @@ import {
 } from './schemas.js';
 import type {
   Attendee,
+  BackupFile,
+  BackupSummary,
   IssuedKey,
   KitEvent,
   KitInfo,
   Resource,
   ResourceTestResult,
+  RestoreResult,
   TrafficRecord,
   UsageRangeReport,
   UsageReport,
@@ -78,6 +81,12 @@ export const contract = {
   /** The whole event (or a range of its days): per attendee, deployment and day, with estimated costs. */
   'reports.usage': method<typeof schemas.reportRange, UsageRangeReport>(schemas.reportRange),
   'traffic.recent': method<typeof schemas.traffic, TrafficRecord[]>(schemas.traffic),
+  /** Everything the store holds as one file, upstream secrets and all sealed under the organizer's passphrase. */
+  'backup.create': method<typeof schemas.backupCreate, BackupFile>(schemas.backupCreate),
+  /** What a backup holds (after its passphrase), changing nothing. */
+  'backup.inspect': method<typeof schemas.backupOpen, BackupSummary>(schemas.backupOpen),
+  /** Replaces everything with the backup's contents; the store it replaced is kept beside the snapshots. */
+  'backup.restore': method<typeof schemas.backupOpen, RestoreResult>(schemas.backupOpen),
   // `satisfies` makes a method missing from, or extra to, `methods.ts` a compile error.
 } as const satisfies Record<ListedName, { input: z.ZodType; output: unknown }>;
 

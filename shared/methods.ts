@@ -28,6 +28,9 @@ export const methodNames = [
   'usage.report',
   'reports.usage',
   'traffic.recent',
+  'backup.create',
+  'backup.inspect',
+  'backup.restore',
 ] as const;
 
 export type MethodName = (typeof methodNames)[number];

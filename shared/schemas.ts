@@ -3,6 +3,7 @@
  * HTTP binding, the IPC binding and the console's forms validate alike.
  */
 import { z } from 'zod';
+import { MAX_OPEN_BYTES } from './shell-api.js';
 import { attendeeLimitNames, entraModes, resourceKinds } from './types.js';
 
 /** Shown in place of a stored secret; sending it back means "keep the stored one". */
@@ -222,6 +223,16 @@ export const attendeeLimitsPatchSchema = z
   )
   .strict();
 
+/** The shortest passphrase a backup is sealed with (the console's form and the CLI say the same). */
+export const MIN_BACKUP_PASSPHRASE = 10;
+const passphrase = z.string().max(1024);
+/** A backup file's bytes, base64 (as files travel between the console, the shell and the kit). */
+const backupFile = z
+  .string()
+  .min(1, 'choose a backup file')
+  .max(Math.ceil((MAX_OPEN_BYTES * 4) / 3) + 4, 'the file is too large to be a backup')
+  .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
 export const schemas = {
   empty: z.object({}).strict(),
   /** An IPv4 or IPv6 address of this machine; null goes back to the kit's own pick. */
@@ -264,4 +275,12 @@ export const schemas = {
       message: 'endsAt must be after startsAt',
       path: ['endsAt'],
     }),
+  backupCreate: z
+    .object({
+      passphrase: passphrase.refine((p) => [...p].length >= MIN_BACKUP_PASSPHRASE, {
+        message: `use at least ${MIN_BACKUP_PASSPHRASE} characters`,
+      }),
+    })
+    .strict(),
+  backupOpen: z.object({ file: backupFile, passphrase: passphrase.min(1, 'enter the passphrase') }).strict(),
 };

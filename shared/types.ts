@@ -346,3 +346,45 @@ export interface UsageRangeReport {
   days: DayReportRow[];
   costs: ReportCosts;
 }
+
+/** One event as a backup holds it, for the organizer to recognize before restoring. */
+export interface BackupEventSummary {
+  name: string;
+  code: string;
+  startsAt: string;
+  endsAt: string;
+  timeZone: string;
+  archived: boolean;
+  attendees: number;
+  requests: number;
+  totalTokens: number;
+}
+
+/** What a backup holds (read after the passphrase opened it): shown before a restore replaces anything. */
+export interface BackupSummary {
+  createdAt: string;
+  /** The kit version that wrote it. */
+  kitVersion: string;
+  /** The store schema it was written with (older ones are brought up to date on restore). */
+  schemaVersion: number;
+  counts: { resources: number; events: number; attendees: number; ownedObjects: number; usageCounters: number };
+  events: BackupEventSummary[];
+  resources: Array<{ name: string; kind: string; deployment: string }>;
+  totals: { requests: number; totalTokens: number };
+}
+
+/** `backup.create`: the file to save (base64, as files travel to the shell) and what it holds. */
+export interface BackupFile {
+  name: string;
+  base64: string;
+  summary: BackupSummary;
+}
+
+/** `backup.restore`: what is now in the store. */
+export interface RestoreResult {
+  summary: BackupSummary;
+  /** Where the store it replaced was kept (a path inside the data dir), when the store keeps one. */
+  previousStore?: string;
+  /** Resources whose secret the backup could not carry (it was unreadable where the backup was made). */
+  secretsToEnter: string[];
+}

@@ -50,6 +50,12 @@ const statusByCode = {
   forbidden: 403,
   conflict: 409,
   internal_error: 500,
+  // backups: each refusal changes nothing
+  wrong_passphrase: 403,
+  backup_damaged: 400,
+  not_a_backup: 400,
+  backup_too_new: 409,
+  data_dir_in_use: 409,
 } as const;
 
 export type ErrorCode = keyof typeof statusByCode;

@@ -23,6 +23,11 @@ export interface EmulatorOptions {
   chunkDelayMs?: number;
   /** Deployment name → the model behind it, where the name does not say (Azure deploys any model under any name). */
   models?: Record<string, string>;
+  /**
+   * The account key upstream checks, as Azure OpenAI does: a request without it (`api-key` header or
+   * `Authorization: Bearer`) gets the service's 401. Unset: any key is taken.
+   */
+  apiKey?: string;
 }
 
 export interface Emulator {
@@ -190,6 +195,17 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       }
     }
     received.push(r);
+    if (opts.apiKey !== undefined) {
+      const sent = req.headers['api-key'] ?? /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (sent !== opts.apiKey)
+        return json(res, 401, {
+          error: {
+            code: '401',
+            message:
+              'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
+          },
+        });
+    }
     res.on('close', () => {
       if (!res.writableFinished) aborted.push(r);
     });

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { type StreamName, streams } from '../../../shared/methods.js';
+import { MAX_OPEN_BYTES } from '../../../shared/shell-api.js';
 import { KitError, sendError } from '../errors.js';
 import { readBody } from '../http/read-body.js';
 import type { TrafficFeed } from '../traffic/feed.js';
@@ -95,6 +96,10 @@ function serveStream(
   });
 }
 
+/** Admin bodies are small; a backup being opened carries its whole file (base64). */
+const bodyLimit = (method: string) =>
+  method === 'backup.inspect' || method === 'backup.restore' ? Math.ceil((MAX_OPEN_BYTES * 4) / 3) + 4096 : 1024 * 1024;
+
 async function handle(deps: AdminHttpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (!loopbackHost(req)) throw new KitError('forbidden', 'The admin console answers only on 127.0.0.1 or localhost.');
   const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -107,7 +112,8 @@ async function handle(deps: AdminHttpDeps, req: IncomingMessage, res: ServerResp
       return;
     }
     if (req.method !== 'POST') throw new KitError('method_not_allowed', 'Admin methods are called with POST.');
-    const buf = await readBody(req, 1024 * 1024);
+    const method = decodeURIComponent(path.slice('/admin/api/'.length));
+    const buf = await readBody(req, bodyLimit(method));
     let input: unknown = {};
     if (buf.length) {
       try {
@@ -116,7 +122,7 @@ async function handle(deps: AdminHttpDeps, req: IncomingMessage, res: ServerResp
         throw new KitError('invalid_input', 'The body is not valid JSON.');
       }
     }
-    const out = await dispatchAdmin(deps.handlers, decodeURIComponent(path.slice('/admin/api/'.length)), input);
+    const out = await dispatchAdmin(deps.handlers, method, input);
     const text = JSON.stringify(out);
     res.writeHead(200, {
       'content-type': 'application/json; charset=utf-8',

@@ -20,6 +20,7 @@ import { secretUnreadable } from '../store/sealed-adapter.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { TrafficFeed } from '../traffic/feed.js';
 import type { UsageLedger } from '../usage/ledger.js';
+import { backupHandlers } from './backup-handlers.js';
 import { eventReuseHandlers, refuseArchived } from './event-reuse.js';
 import { testResource } from './resource-test.js';
 import { attendeeView, eventView, mergeAuth, resourceView } from './views.js';
@@ -243,5 +244,7 @@ export function createAdminService(deps: AdminDeps): Handlers {
       usageRangeReport(store, ledger, eventOr404(eventId), { from, to }, now()),
 
     'traffic.recent': async ({ limit }) => deps.feed.recent(limit ?? 200),
+
+    ...backupHandlers({ store, ledger, now, kitVersion: () => deps.info().version, changed: deps.eventsChanged }),
   };
 }

@@ -62,8 +62,11 @@ export interface JsonStoreOptions {
   afterWrite?: () => void;
   /** Awaited by `close` after the last write (a snapshot in progress). */
   closing?: () => Promise<void>;
-  /** Keeps the store file as it is before `replaceAll` changes it; a rejection refuses the replace. */
-  beforeReplace?: () => Promise<void>;
+  /**
+   * Keeps the store file as it is before `replaceAll` changes it (resolving to where, inside the data dir);
+   * a rejection refuses the replace.
+   */
+  beforeReplace?: () => Promise<string | undefined>;
   /** Called once a `replaceAll` landed (a fresh snapshot of the new store). */
   afterReplace?: () => Promise<void>;
 }
@@ -74,7 +77,7 @@ export class JsonStore implements StoreDriver {
   readonly #health: StoreHealth;
   readonly #afterWrite: (() => void) | undefined;
   readonly #closing: (() => Promise<void>) | undefined;
-  readonly #beforeReplace: (() => Promise<void>) | undefined;
+  readonly #beforeReplace: (() => Promise<string | undefined>) | undefined;
   readonly #afterReplace: (() => Promise<void>) | undefined;
   /** The last value that is on disk: what memory returns to when a write fails. */
   #durable: StoreData;
@@ -327,12 +330,13 @@ export class JsonStore implements StoreDriver {
     return contents;
   }
 
-  async replaceAll(contents: StoreContents): Promise<void> {
+  async replaceAll(contents: StoreContents): Promise<{ previous?: string }> {
     if (this.#closed) throw new KitError('store_unavailable', 'The kit is shutting down.');
     // What is replaced is what is on disk: writes in progress land first, then the file is kept aside.
     while (this.#writing) await this.#writing;
+    let previous: string | undefined;
     try {
-      await this.#beforeReplace?.();
+      previous = await this.#beforeReplace?.();
     } catch (e) {
       throw storeUnavailable(e);
     }
@@ -348,6 +352,7 @@ export class JsonStore implements StoreDriver {
       }),
     );
     await this.#afterReplace?.().catch(() => undefined);
+    return previous ? { previous } : {};
   }
 
   /** Writes the store as it is (a new data dir's first file, a store recovered from a snapshot). */

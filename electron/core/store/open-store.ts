@@ -15,7 +15,7 @@
  * why, instead of failing on the first registration.
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { AtomicJsonFile } from './atomic-json-file.js';
 import { errnoOf, type FileLayer } from './file-layer.js';
 import { JsonStore } from './json-store.js';
@@ -125,9 +125,7 @@ export async function openStore(dataDir: string, box: SecretBox, opts: OpenStore
     closing: () => snapshots.settle(),
     // A restore keeps the store it replaces (outside the rotation), then snapshots the new one at once, so
     // a damaged file later starts from the restored store, not from the one before it.
-    beforeReplace: async () => {
-      await snapshots.keepAside('before-restore');
-    },
+    beforeReplace: async () => relative(dataDir, await snapshots.keepAside('before-restore')),
     afterReplace: () => snapshots.take(),
   });
   const locked = store.resources.filter(secretUnreadable).map((r) => `"${r.name}"`);

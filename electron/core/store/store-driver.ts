@@ -146,9 +146,10 @@ export interface StoreDriver {
    * Replaces everything the store holds with `contents` (a restored backup), as one operation: when it
    * fails, the store holds what it held before, memory included. The JSON driver first keeps the store
    * it replaces beside its snapshots (and refuses when it cannot). Instances sharing a database must be
-   * told to reload their caches; the usage ledger of this kit is reloaded by the caller.
+   * told to reload their caches; the usage ledger of this kit is reloaded by the caller. Resolves to where
+   * the replaced store was kept (a path relative to the data dir), when the driver keeps one.
    */
-  replaceAll(contents: StoreContents): Promise<void>;
+  replaceAll(contents: StoreContents): Promise<{ previous?: string }>;
   /** Waits for writes in progress; the store takes no more writes after. */
   close(): Promise<void>;
 }
