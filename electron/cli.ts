@@ -1,11 +1,12 @@
 /**
  * The headless kit: `ai-proxy-kit serve [--host] [--port] [--admin-port]
  * [--data-dir] [--no-demo]`. Prints where attendees and the organizer go,
- * then runs until SIGINT/SIGTERM.
+ * then runs until SIGINT/SIGTERM. `backup` and `restore` live in `backup-cli.ts`.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { backupCommand } from './backup-cli.js';
 import { defaultDataDir } from './core/config.js';
 import { osWakeLock } from './core/event-day/os-wake-lock.js';
 import { osPowerSource } from './core/event-day/power.js';
@@ -13,6 +14,8 @@ import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
 
 const usage = `Usage: ai-proxy-kit serve [options]
+       ai-proxy-kit backup <file> [--data-dir <dir>]    (see ai-proxy-kit backup --help)
+       ai-proxy-kit restore <file> [--data-dir <dir>]
 
   --host <addr>        LAN listener address (default 0.0.0.0)
   --port <n>           LAN listener port: /api/v1 for SDKs, /join for attendees (default 8000, or the next
@@ -107,7 +110,10 @@ export function startupBanner(kit: Kit): string {
   return lines.join('\n');
 }
 
+const kitVersion = () => JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+
 export async function main(argv = process.argv.slice(2)): Promise<void> {
+  if (argv[0] === 'backup' || argv[0] === 'restore') process.exit(await backupCommand(argv, kitVersion()));
   let args: ReturnType<typeof parseServeArgs>;
   try {
     args = parseServeArgs(argv);
@@ -119,7 +125,7 @@ export async function main(argv = process.argv.slice(2)): Promise<void> {
     process.stdout.write(usage);
     process.exit(args.help ? 0 : 2);
   }
-  const version = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  const version = kitVersion();
   const kit = await createKit({
     ...args,
     consoleDir: consoleDir(),

@@ -12,6 +12,7 @@ import type { KitInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
 import { adminToken, DEFAULT_PORTS } from './config.js';
+import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { KeepAwake, type WakeLock } from './event-day/keep-awake.js';
 import { listenWithFallback } from './event-day/listen.js';
 import type { PowerSource } from './event-day/power.js';
@@ -126,11 +127,21 @@ function closeServer(server: Server | HttpsServer): Promise<void> {
 }
 
 export async function createKit(opts: KitOptions): Promise<Kit> {
+  // A data dir that cannot be made or written (a read-only disk) does not stop the kit: the store says why.
+  await mkdir(opts.dataDir, { recursive: true }).catch(() => undefined);
+  const lock = await lockDataDir(opts.dataDir, 'kit', 'two kits cannot share one data dir');
+  try {
+    return await buildKit(opts, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
   const now = opts.now ?? Date.now;
   const startedAt = now();
   const host = opts.host ?? '0.0.0.0';
-  // A data dir that cannot be made or written (a read-only disk) does not stop the kit: the store says why.
-  await mkdir(opts.dataDir, { recursive: true }).catch(() => undefined);
   const notes = [...(opts.startupNotes ?? [])];
   const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir, notes));
   const health = new StoreHealth(opts.log ?? consoleLog, now);
@@ -298,6 +309,7 @@ export async function createKit(opts: KitOptions): Promise<Kit> {
       await Promise.all([playground.close(), upstream.close()]);
       await ledger.close();
       await store.close();
+      lock.release();
     },
   };
 }

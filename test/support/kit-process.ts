@@ -130,3 +130,31 @@ export async function startKitProcess(dataDir: string, adminToken: string, timeo
     },
   };
 }
+
+/** Runs the CLI once (`backup`, `restore`…) with stdin closed (not a terminal) and waits for it to exit. */
+export async function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<{ code: number | string; stdout: string; stderr: string }> {
+  const cli = await cliBundle();
+  const child = spawn(process.execPath, [cli, ...args], {
+    cwd: root,
+    env: { ...process.env, KIT_BACKUP_PASSPHRASE: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (s: string) => {
+    stdout += s;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (s: string) => {
+    stderr += s;
+  });
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | string>((resolve) =>
+    child.once('exit', (c, signal) => resolve(signal ?? c ?? -1)),
+  );
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
