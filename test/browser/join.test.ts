@@ -5,12 +5,15 @@
  * refused) in a screenshot.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AzureOpenAI } from 'openai';
 import type { Browser } from 'playwright';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { dayIn, isoInZone } from '../../shared/zoned-time.js';
 import { launchChromium, phoneContext, readQr, shot } from '../support/browser.js';
+import { parseCsv } from '../support/csv.js';
 import { eventInput, hour, startKit, type TestKit } from '../support/kit.js';
 
 const run = promisify(execFile);
@@ -174,6 +177,92 @@ describe('join page on a phone', () => {
     await page.getByRole('tab', { name: 'curl' }).click();
     expect(await page.locator('#sample-code').textContent()).toContain(`api-key: ${card!.apiKey}`);
     await shot(page, 'join-8-claimed-card');
+    await context.close();
+  });
+
+  it('covers the whole event in "my usage", per day, and downloads the attendee\'s own CSV', async () => {
+    kit = await startKit();
+    const tz = 'Asia/Tokyo';
+    const now = Date.now();
+    const e = await playgroundEvent({
+      timeZone: tz,
+      startsAt: new Date(now - 50 * hour).toISOString(),
+      endsAt: new Date(now + 2 * hour).toISOString(),
+    });
+    const context = await phoneContext(browser, kit.localUrl);
+    const page = await context.newPage();
+    await page.goto(`${kit.localUrl}/join/${e.code}`);
+    await page.getByLabel('Your name').fill('Hedy, "the inventor"');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await page.locator('#key').waitFor({ state: 'visible' });
+    const key = ((await page.locator('#key').textContent()) ?? '').trim();
+    const sdk = new AzureOpenAI({ endpoint: kit.apiBase, apiKey: key, apiVersion: '2024-10-21', maxRetries: 0 });
+    for (let i = 0; i < 2; i++)
+      await sdk.chat.completions.create({ model: 'playground', messages: [{ role: 'user', content: 'Hi' }] });
+    // Two days ago in the venue's zone: counted then (as the ledger would have), read back from the store.
+    const attendeeId = kit.store.attendeesOf(e.id)[0]?.id as string;
+    const earlier = now - 48 * hour;
+    await kit.ledger.flush();
+    await kit.store.addUsage([
+      {
+        eventId: e.id,
+        attendeeId,
+        deployment: 'playground',
+        day: dayIn(earlier, tz),
+        requests: 5,
+        promptTokens: 50,
+        completionTokens: 25,
+        totalTokens: 75,
+        errors: 1,
+        firstCallAt: new Date(earlier).toISOString(),
+        lastCallAt: new Date(earlier + hour).toISOString(),
+      },
+    ]);
+    kit.ledger.reload();
+
+    await page.getByRole('button', { name: 'Refresh usage' }).click();
+    const days = page.locator('#usage-days tbody tr');
+    await expect.poll(() => days.count()).toBe(2);
+    expect(await days.first().getAttribute('data-day')).toBe(dayIn(earlier, tz));
+    expect(await days.last().getAttribute('data-day')).toBe(dayIn(now, tz));
+    expect(await page.locator('#usage-total-requests').textContent()).toBe('7');
+    await page.locator('#usage-days').scrollIntoViewIfNeeded();
+    await shot(page, 'join-12-my-usage-whole-event');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download my usage (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${e.code}-my-usage.csv`);
+    const text = await readFile((await download.path()) as string, 'utf8');
+    expect(text.startsWith('\uFEFF')).toBe(true);
+    const [header, ...rows] = parseCsv(text.slice(1));
+    expect(header).toEqual([
+      'Day',
+      'Deployment',
+      'Requests',
+      'Prompt tokens',
+      'Completion tokens',
+      'Total tokens',
+      'Errors',
+      'First call',
+      'Last call',
+    ]);
+    expect(rows.map((r) => r.slice(0, 3))).toEqual([
+      [dayIn(earlier, tz), 'playground', '5'],
+      [dayIn(now, tz), 'playground', '2'],
+    ]);
+    // Venue time with its offset, whatever the phone's zone (New York here).
+    expect(rows[0]?.[7]).toBe(isoInZone(new Date(earlier).toISOString(), tz));
+    expect(rows[0]?.[7]).toMatch(/\+09:00$/);
+    // The file's numbers are the page's: the same counters.
+    const mine = (await (
+      await fetch(`${kit.localUrl}/join/${e.code}/usage`, { headers: { 'api-key': key } })
+    ).json()) as { eventTotals: { requests: number; totalTokens: number } };
+    expect(rows.reduce((n, r) => n + Number(r[2]), 0)).toBe(mine.eventTotals.requests);
+    expect(rows.reduce((n, r) => n + Number(r[5]), 0)).toBe(mine.eventTotals.totalTokens);
+    // Nobody else's numbers: another key of the event, or none, gets no file.
+    expect((await fetch(`${kit.localUrl}/join/${e.code}/usage.csv`)).status).toBe(401);
     await context.close();
   });
 

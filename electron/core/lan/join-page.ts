@@ -78,6 +78,10 @@ details button{margin-top:.8rem}
 a{color:var(--accent)}
 .link{border:0;background:none;padding:0;color:var(--muted);text-decoration:underline;font-weight:400;font-size:.9rem;margin-top:.9rem}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+.usage-days{width:100%;border-collapse:collapse;margin:.5rem 0;font-size:.92rem;font-variant-numeric:tabular-nums}
+.usage-days th,.usage-days td{text-align:left;padding:.35rem .25rem;border-bottom:1px solid var(--line)}
+.usage-days .num{text-align:right}
+.usage-days tfoot th,.usage-days tfoot td{font-weight:700;border-bottom:0}
 `;
 
 export function joinPage(p: JoinPageInput): string {
@@ -155,7 +159,11 @@ ${p.caUrl ? '<p class="muted">HTTPS uses the kit\'s own certificate authority: s
 <ul class="chips">${p.deployments.map((d) => `<li>${esc(d.name)} <span class="muted">${esc(attendeeLabel(d.kind))}</span></li>`).join('')}</ul>
 <p style="margin-top:.9rem">My usage</p>
 <p id="usage" aria-live="polite">…</p>
-<button id="refresh-usage" type="button">Refresh usage</button>
+<table id="usage-days" class="usage-days" hidden><caption class="sr">My usage per day of the event</caption>
+<thead><tr><th scope="col">Day</th><th scope="col" class="num">Requests</th><th scope="col" class="num">Tokens</th></tr></thead>
+<tbody></tbody>
+<tfoot><tr><th scope="row">Whole event</th><td class="num" id="usage-total-requests"></td><td class="num" id="usage-total-tokens"></td></tr></tfoot></table>
+<div class="row"><button id="refresh-usage" type="button">Refresh usage</button><button id="download-usage" type="button">Download my usage (CSV)</button></div>
 <div><button id="forget" class="link" type="button">Forget my key on this device</button></div>
 </section>
 

@@ -4,7 +4,8 @@
  * times in the phone's own time zone with a live status, registers, keeps
  * the key in this browser's localStorage (a reload shows it again; a printed
  * card's claim URL hands it over in the fragment, which no server sees), fills
- * the key into the samples and the `.env`, and reads "my usage today".
+ * the key into the samples and the `.env`, and reads "my usage" (today, each
+ * day of the event, and a CSV of it to keep).
  * Plain ES2017 with no template literals, so it can live in a TS string.
  */
 export const joinScript = String.raw`
@@ -120,6 +121,44 @@ export const joinScript = String.raw`
     return data.samples.filter(function (x) { return x.id === id; })[0];
   }
 
+  // The whole event, a row per day (the event's days, in its zone), built with textContent only.
+  var dayFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  function showDays(u) {
+    var table = $('usage-days'), body = table.tBodies[0];
+    body.textContent = '';
+    (u.days || []).forEach(function (d) {
+      var tr = document.createElement('tr');
+      [dayFmt.format(Date.parse(d.day + 'T12:00:00Z')), d.requests.toLocaleString(), d.totalTokens.toLocaleString()].forEach(function (v, i) {
+        var td = document.createElement(i ? 'td' : 'th');
+        if (i) td.className = 'num'; else td.scope = 'row';
+        td.textContent = v;
+        tr.appendChild(td);
+      });
+      tr.dataset.day = d.day;
+      body.appendChild(tr);
+    });
+    $('usage-total-requests').textContent = u.eventTotals.requests.toLocaleString();
+    $('usage-total-tokens').textContent = u.eventTotals.totalTokens.toLocaleString();
+    table.hidden = !(u.days && u.days.length);
+  }
+
+  function downloadUsage(button) {
+    fetch(location.pathname.replace(/\/$/, '') + '/usage.csv', { headers: { 'api-key': current.apiKey }, cache: 'no-store' })
+      .then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        var name = (/filename="([^"]+)"/.exec(r.headers.get('content-disposition') || '') || [])[1] || 'my-usage.csv';
+        return r.blob().then(function (b) {
+          var a = document.createElement('a');
+          a.href = URL.createObjectURL(b);
+          a.download = name;
+          document.body.appendChild(a); a.click(); a.remove();
+          setTimeout(function () { URL.revokeObjectURL(a.href); }, 10000);
+          say('Usage saved as ' + name);
+        });
+      })
+      .catch(function () { say('Could not download your usage'); button.textContent = 'Try the download again'; });
+  }
+
   function refreshUsage() {
     if (!current) return;
     var out = $('usage');
@@ -131,6 +170,7 @@ export const joinScript = String.raw`
         if (u.revoked) { out.textContent = 'The organizer revoked this key.'; return; }
         var reqs = u.dailyRequestCap ? u.requests + ' of ' + u.dailyRequestCap + ' requests (' + u.requestsLeft + ' left)' : u.requests + ' requests (no daily cap)';
         out.textContent = 'Today: ' + reqs + ' · ' + u.totalTokens.toLocaleString() + ' tokens. Resets ' + dateFmt.format(Date.parse(u.resetsAt)) + '.';
+        showDays(u);
       })
       .catch(function () { out.textContent = 'Could not reach the kit to read your usage.'; });
   }
@@ -198,6 +238,7 @@ export const joinScript = String.raw`
     else if (t.id === 'download-sample') download(sampleNow().filename, $('sample-code').textContent, 'text/plain');
     else if (t.id === 'download-env') download('.env', fill(data.env, current.apiKey), 'text/plain');
     else if (t.id === 'refresh-usage') refreshUsage();
+    else if (t.id === 'download-usage') downloadUsage(t);
     else if (t.id === 'forget') forget();
     else if (t.dataset.sample) selectSample(t.dataset.sample);
   });

@@ -4,11 +4,13 @@
  * the plain-http listener and, when the organizer turns it on, the HTTPS one
  * next to it (same routes, same store).
  */
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
+import { CSV_MIME } from '../../../shared/report-csv.js';
 import { KitError, sendError } from '../errors.js';
 import { sendJson } from '../http/send-json.js';
 import type { ProxyHandler } from '../proxy/pipeline/receive.js';
@@ -17,7 +19,7 @@ import type { StoreDriver } from '../store/store-driver.js';
 import type { UsageLedger } from '../usage/ledger.js';
 import { deviceCookie, deviceTokenOf, newDeviceToken, readRegistration } from './join.js';
 import { joinPage, joinScriptHash } from './join-page.js';
-import { myUsage } from './my-usage.js';
+import { myUsage, myUsageCsvFile } from './my-usage.js';
 import { qrSvg } from './qr.js';
 import { RateLimiter, type RateLimitOptions } from './rate-limit.js';
 import { buildSamples, envFile } from './samples.js';
@@ -94,6 +96,17 @@ async function join(
   if (rest === '/usage') {
     if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
     sendJson(res, 200, await myUsage(deps.store, deps.ledger, code, req.headers, deps.now()));
+    return;
+  }
+  if (rest === '/usage.csv') {
+    if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
+    const file = await myUsageCsvFile(deps.store, deps.ledger, code, req.headers, deps.now());
+    res.writeHead(200, {
+      'content-type': CSV_MIME,
+      'content-disposition': `attachment; filename="${file.name}"`,
+      'cache-control': 'no-store',
+    });
+    res.end(file.csv);
     return;
   }
   if (rest === '/qr.svg') {
