@@ -10,12 +10,13 @@
 // durable writes cost instead (scripts/bench/store.mjs); `--console` the console's live traffic screen at
 // 200 records/s (scripts/bench/console.mjs); `--realtime` the Realtime API relay with 200 voice sessions
 // (scripts/bench/realtime.mjs); `--fairness` the fair queue of a resource limited in flight
-// (scripts/bench/fairness.mjs).
+// (scripts/bench/fairness.mjs); `--backup` sealing and opening backups (scripts/bench/backup.mjs).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { backupBench, backupReport } from './bench/backup.mjs';
 import { consoleBench, consoleMisses, consoleReport } from './bench/console.mjs';
 import { fairnessBench, fairnessMisses, fairnessReport } from './bench/fairness.mjs';
 import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
@@ -50,6 +51,8 @@ const { values: opt } = parseArgs({
     realtime: { type: 'boolean', default: false },
     /** With --realtime: how many sessions (default 200). */
     sessions: { type: 'string', default: '200' },
+    /** Measures backups instead: sealing and opening stores of 1,000 and 10,000 attendees (scripts/bench/backup.mjs). */
+    backup: { type: 'boolean', default: false },
     /** Measures the fair queue instead: light attendees beside a heavy one (scripts/bench/fairness.mjs). */
     fairness: { type: 'boolean', default: false },
     /**
@@ -262,6 +265,12 @@ async function main() {
     console.log(fairnessReport(r));
     if (opt.json) writeJson(opt.json, { machine, fairness: r });
     process.exitCode = fairnessMisses(r).length ? 1 : 0;
+    return;
+  }
+  if (opt.backup) {
+    const rows = await backupBench({ rounds: opt.quick ? 1 : 3, log });
+    console.log(backupReport(rows));
+    if (opt.json) writeJson(opt.json, { machine, backup: rows });
     return;
   }
   if (opt.store) {

@@ -15,7 +15,8 @@
  * migrated the way the store file is at start.
  */
 import { createHash } from 'node:crypto';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
 import { z } from 'zod';
 import type { BackupSummary } from '../../../shared/types.js';
 import { KitError } from '../errors.js';
@@ -32,6 +33,10 @@ import {
   open,
   seal,
 } from './passphrase-seal.js';
+
+// On libuv's pool, like scrypt: a big store's compression does not hold up the proxy's event loop.
+const gzip = promisify(gzipCb);
+const gunzip = promisify(gunzipCb);
 
 export const BACKUP_FORMAT = 'ai-proxy-kit-backup';
 /** The file layout's version (the store inside has its own schema version). */
@@ -142,7 +147,7 @@ export async function sealStore(
     cipher: { name: 'aes-256-gcm', nonce: newNonce() },
     check,
   };
-  const plain = gzipSync(Buffer.from(JSON.stringify(data), 'utf8'));
+  const plain = await gzip(Buffer.from(JSON.stringify(data), 'utf8'));
   const sealed = seal(key, header.cipher.nonce, plain, aadOf(header));
   const file: FileShape = { ...header, payload: sealed, digest: digestOf(header, sealed) };
   return Buffer.from(`${JSON.stringify(file, null, 1)}\n`, 'utf8');
@@ -185,7 +190,7 @@ export async function readBackup(bytes: Buffer, passphrase: string): Promise<Ope
   if (!checkMatches(keys, file.check)) throw wrongPassphrase();
   let data: Record<string, unknown>;
   try {
-    const plain = gunzipSync(open(keys.key, file.cipher.nonce, file.payload, aadOf(file)));
+    const plain = await gunzip(open(keys.key, file.cipher.nonce, file.payload, aadOf(file)));
     data = JSON.parse(plain.toString('utf8'));
   } catch {
     throw damaged('its sealed contents do not open');
