@@ -4,6 +4,7 @@
  * then runs until SIGINT/SIGTERM. `backup` and `restore` live in `backup-cli.ts`.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { backupCommand } from './backup-cli.js';
@@ -22,6 +23,8 @@ const usage = `Usage: ai-proxy-kit serve [options]
                        free one from 8002 when 8000 is taken; a port given here is used or refused; 0 = any)
   --admin-port <n>     organizer console and admin API, on 127.0.0.1 only (default 8001)
   --data-dir <dir>     where the event store lives (default ${defaultDataDir()})
+  --trust-proxy <ips>  reverse proxies in front of this kit (comma-separated addresses, also KIT_TRUST_PROXY):
+                       their X-Forwarded-For and X-Forwarded-Proto name each attendee's device
   --no-demo            do not create the demo event in an empty store
   --https-port <n>     also serve the LAN over HTTPS on this port (off by default; e.g. 8443), with a
                        certificate from the kit's own local CA (kept in <data-dir>/tls/ca.pem)
@@ -39,6 +42,7 @@ export function parseServeArgs(argv: string[]) {
       'admin-port': { type: 'string', default: '8001' },
       'data-dir': { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
+      'trust-proxy': { type: 'string' },
       'https-port': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -61,8 +65,19 @@ export function parseServeArgs(argv: string[]) {
     adminPort: port('admin-port', values['admin-port']),
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
+    ...proxiesArg(values['trust-proxy'] ?? process.env.KIT_TRUST_PROXY),
     ...httpsArgs(values['https-port'], values['tls-cert'], values['tls-key'], port),
   };
+}
+
+function proxiesArg(list: string | undefined) {
+  const trustedProxies = (list ?? '')
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of trustedProxies)
+    if (isIP(a) === 0) throw new Error(`--trust-proxy takes IP addresses (${a} is not one)`);
+  return trustedProxies.length ? { trustedProxies } : {};
 }
 
 function httpsArgs(

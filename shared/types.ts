@@ -181,6 +181,8 @@ export interface TrafficRecord {
    * (its tokens, in the token fields above), one when it closes. Only the opening record is a request.
    */
   session?: RealtimeSessionInfo;
+  /** Which kit instance served the call, when several share one database (their traffic is merged). */
+  instance?: string;
 }
 
 export interface RealtimeSessionInfo {

@@ -25,6 +25,7 @@ import { createLanHttpsServer, createLanServer, type LanDeps, lanHandler } from 
 import { Visitors } from './lan/visitors.js';
 import { LanAddressBook } from './net/address-book.js';
 import { startPlayground } from './playground/server.js';
+import { LocalAllowanceBank } from './proxy/metering/allowance-bank.js';
 import { LocalAdmissionGate } from './proxy/metering/minute-gate.js';
 import { Ownership } from './proxy/objects/ownership.js';
 import { createProxy } from './proxy/pipeline/receive.js';
@@ -94,6 +95,11 @@ export interface KitOptions {
   storeFiles?: FileLayer;
   /** Where the store's episodes are logged (default: stderr). */
   log?: KitLog;
+  /**
+   * Addresses of reverse proxies in front of the LAN listener: their `X-Forwarded-For` and
+   * `X-Forwarded-Proto` name the attendee (the per-device registration limit, the join-page count).
+   */
+  trustedProxies?: string[];
 }
 
 export interface Kit {
@@ -171,14 +177,16 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
   const feed = new TrafficFeed();
   const ledger = new UsageLedger(store, opts.usageFlushMs, now);
   const ownership = new Ownership(store, ledger);
+  const allowances = new LocalAllowanceBank(ledger);
   const gate = new LocalAdmissionGate(now);
-  const realtime = createRealtime({ store, ledger, gate, feed, upstream, now });
+  const realtime = createRealtime({ store, ledger, allowances, gate, feed, upstream, now });
   const proxy = createProxy({
     store,
     ownership,
     feed,
     upstream,
     ledger,
+    allowances,
     gate,
     now,
     maxBodyBytes: opts.maxBodyBytes ?? 32 * 1024 * 1024,
@@ -223,6 +231,7 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
     },
     registrationLimit: opts.registrationLimit,
     visitors,
+    ...(opts.trustedProxies?.length ? { trustedProxies: new Set(opts.trustedProxies) } : {}),
     upgrade: realtime.upgrade,
     ...(tls
       ? {

@@ -9,7 +9,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
 import { CSV_MIME } from '../../../shared/report-csv.js';
 import { KitError, sendError } from '../errors.js';
 import { sendJson } from '../http/send-json.js';
@@ -17,6 +16,7 @@ import type { ProxyHandler } from '../proxy/pipeline/receive.js';
 import { eventDeployments, register, visibleEvent } from '../registration/register.js';
 import type { StoreDriver } from '../store/store-driver.js';
 import type { UsageLedger } from '../usage/ledger.js';
+import { clientOf } from './forwarded.js';
 import { deviceCookie, deviceTokenOf, newDeviceToken, readRegistration } from './join.js';
 import { joinPage, joinScriptHash } from './join-page.js';
 import { myUsage, myUsageCsvFile } from './my-usage.js';
@@ -41,17 +41,17 @@ export interface LanDeps {
   headersTimeoutMs?: number;
   /** Counts the devices that open a join page. */
   visitors?: Visitors;
+  /** Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed (`lan/forwarded.ts`). */
+  trustedProxies?: ReadonlySet<string>;
   /** WebSocket upgrades (the Realtime API); without it, upgrade requests are refused. */
   upgrade?: (req: IncomingMessage, socket: Duplex, head: Buffer) => void;
 }
 
 const pageCsp = `default-src 'none'; script-src ${joinScriptHash}; style-src 'unsafe-inline'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
-const isSecure = (req: IncomingMessage) => Boolean((req.socket as TLSSocket).encrypted);
-
 async function page(deps: LanDeps, req: IncomingMessage, res: ServerResponse, code: string): Promise<void> {
   const event = visibleEvent(deps.store, code);
-  const secure = isSecure(req);
+  const { secure, address } = clientOf(req, deps.trustedProxies);
   const endpoint = deps.secureEndpointFor?.(req.headers.host) ?? deps.endpointFor(req.headers.host, secure);
   const localCa = Boolean(deps.caPem && endpoint.startsWith('https:'));
   const deployments = eventDeployments(deps.store, event);
@@ -78,8 +78,7 @@ async function page(deps: LanDeps, req: IncomingMessage, res: ServerResponse, co
   const token = deviceTokenOf(req.headers.cookie);
   const issued = token ? undefined : newDeviceToken();
   if (issued) headers['set-cookie'] = deviceCookie(issued);
-  if (req.method !== 'HEAD')
-    deps.visitors?.openedJoinPage({ address: req.socket.remoteAddress, token, issued, eventId: event.id }, deps.now());
+  if (req.method !== 'HEAD') deps.visitors?.openedJoinPage({ address, token, issued, eventId: event.id }, deps.now());
   res.writeHead(200, headers);
   res.end(req.method === 'HEAD' ? undefined : html);
 }
@@ -93,6 +92,7 @@ async function join(
   rest: string,
 ): Promise<void> {
   const method = req.method ?? 'GET';
+  const client = clientOf(req, deps.trustedProxies);
   if (rest === '/usage') {
     if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
     sendJson(res, 200, await myUsage(deps.store, deps.ledger, code, req.headers, deps.now()));
@@ -112,7 +112,7 @@ async function join(
   if (rest === '/qr.svg') {
     if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET.');
     const event = visibleEvent(deps.store, code);
-    const url = `${deps.endpointFor(req.headers.host, isSecure(req)).replace(/\/api\/v1$/, '')}/join/${event.code}`;
+    const url = `${deps.endpointFor(req.headers.host, client.secure).replace(/\/api\/v1$/, '')}/join/${event.code}`;
     const svg = await qrSvg(url, `QR code of ${url}`);
     res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'no-store' });
     res.end(svg);
@@ -120,7 +120,7 @@ async function join(
   }
   if (rest !== '' && rest !== '/') throw new KitError('route_not_found', 'Nothing here. Open /join/<event code>.');
   if (method === 'POST') {
-    const wait = limiter.take(req.socket.remoteAddress ?? 'unknown', deps.now());
+    const wait = limiter.take(client.address ?? 'unknown', deps.now());
     if (wait) {
       throw new KitError(
         'too_many_requests',
@@ -132,7 +132,7 @@ async function join(
     let token = deviceTokenOf(req.headers.cookie);
     const fresh = !token;
     token ??= newDeviceToken();
-    const endpoint = deps.secureEndpointFor?.(req.headers.host) ?? deps.endpointFor(req.headers.host, isSecure(req));
+    const endpoint = deps.secureEndpointFor?.(req.headers.host) ?? deps.endpointFor(req.headers.host, client.secure);
     const answer = await register(deps.store, code, input, endpoint, deps.now(), token);
     if (fresh) res.setHeader('set-cookie', deviceCookie(token));
     sendJson(res, answer.created ? 201 : 200, answer);

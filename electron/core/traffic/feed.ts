@@ -2,6 +2,9 @@
  * Live traffic: a bounded ring of the latest request records plus listeners.
  * Listeners get records in batches (one per tick at most) so a console
  * watching 200 requests/s receives a handful of messages a second, not 200.
+ * When several kit instances share a database, each names itself here: its
+ * records carry the name, and other instances' records are pushed in with
+ * theirs (`shared-traffic.ts`).
  */
 import type { TrafficRecord } from '../../../shared/types.js';
 
@@ -15,6 +18,8 @@ export class TrafficFeed {
   #timer: NodeJS.Timeout | undefined;
   readonly #listeners = new Set<TrafficListener>();
   readonly #flushMs: number;
+  /** This instance's name, put on its own records (undefined on a kit of its own). */
+  instance: string | undefined;
 
   constructor(capacity = 2000, flushMs = 100) {
     this.#ring = new Array(capacity);
@@ -25,6 +30,7 @@ export class TrafficFeed {
   push(record: Omit<TrafficRecord, 'id'>): TrafficRecord {
     const r = record as TrafficRecord;
     r.id = ++this.#seq;
+    if (this.instance !== undefined && r.instance === undefined) r.instance = this.instance;
     this.#ring[this.#next] = r;
     this.#next = (this.#next + 1) % this.#ring.length;
     if (this.#listeners.size > 0) {

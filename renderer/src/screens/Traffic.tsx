@@ -80,6 +80,7 @@ export function Traffic() {
     return matchesStatus(r, status);
   });
   const rows = paused ?? live;
+  const shared = rows.some((r) => r.instance !== undefined);
   const sessions = model.sessions(20);
 
   return (
@@ -170,6 +171,8 @@ export function Traffic() {
                 <thead>
                   <tr>
                     <th>Time</th>
+                    {/* Several kit instances on one database: which one served each call. */}
+                    {shared && <th>Instance</th>}
                     <th>Attendee</th>
                     <th>Request</th>
                     <th>Deployment</th>
@@ -182,6 +185,7 @@ export function Traffic() {
                   {rows.map((r) => (
                     <tr key={r.id}>
                       <td className="mono nowrap">{fmtTime(r.at)}</td>
+                      {shared && <td className="mono small nowrap">{r.instance ?? '—'}</td>}
                       <td>
                         {r.attendeeName ??
                           (r.attendeeId ? (
@@ -192,7 +196,12 @@ export function Traffic() {
                       </td>
                       <td
                         className="mono small"
-                        style={{ maxWidth: 360, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}
+                        style={{
+                          maxWidth: shared ? 280 : 360,
+                          overflow: 'hidden',
+                          textOverflow: 'ellipsis',
+                          whiteSpace: 'nowrap',
+                        }}
                       >
                         {r.method} {r.path}
                         {r.stream || r.session ? (

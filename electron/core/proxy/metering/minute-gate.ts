@@ -17,8 +17,9 @@
  * used more than was left puts the allowance in debt, and the attendee's
  * next call waits until the refill has paid it back.
  *
- * `AdmissionGate` is the one seam: this in-memory gate judges one kit; a
- * gate shared by several kit instances can take its place.
+ * `AdmissionGate` is the one seam: this in-memory gate judges one kit; kit
+ * instances sharing a database add the event-wide limits on top of it
+ * (`shared-admission-gate.ts`).
  */
 import { KitError } from '../../errors.js';
 import type { MinuteLimits } from './attendee-limits.js';
@@ -37,8 +38,11 @@ export interface MinuteTicket {
 }
 
 export interface AdmissionGate {
-  /** Admits one call for the attendee, or throws `429 rate_limited` with `Retry-After` and the headers. */
-  enter(attendeeId: string, limits: MinuteLimits, estimatedTokens: number): MinuteTicket;
+  /**
+   * Admits one call for the attendee, or throws (or rejects) `429 rate_limited` with `Retry-After` and the
+   * headers. A promise only for a gate shared by kit instances, which may have to ask its database.
+   */
+  enter(attendeeId: string, limits: MinuteLimits, estimatedTokens: number): MinuteTicket | Promise<MinuteTicket>;
   /** Books tokens that belong to no call in flight (a finished run's usage seen on a later poll). */
   charge(attendeeId: string, limits: MinuteLimits, tokens: number): void;
 }

@@ -45,9 +45,11 @@ export function countPolledUsage(
   if (!firstSighting(call, owner)) return;
   const { ledger, now } = call.deps;
   const { event, attendee } = call.caller;
-  const slot = ledger.slot(event.id, attendee.id, deployment, ledger.dayOf(event, now()).day);
+  const day = ledger.dayOf(event, now());
+  const slot = ledger.slot(event.id, attendee.id, deployment, day.day);
   recordTokens(call, usage);
   ledger.countTokens(slot, usage);
+  call.deps.allowances.charge(attendee.id, day, usage.totalTokens);
   const limits = minuteLimitsOf(event, attendee);
   if (limits) call.deps.gate.charge(attendee.id, limits, usage.totalTokens);
 }

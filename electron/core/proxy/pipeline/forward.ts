@@ -41,7 +41,8 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
   const { metered } = prepared;
   const { upstream, now } = call.deps;
   // The prompt's size stands in for its tokens until upstream reports usage (about 4 bytes of JSON a token).
-  const admitted = metered ? admit(call.deps, call.caller, plan.deployment, () => call.bodyBytes / 4) : undefined;
+  const admitting = metered ? admit(call.deps, call.caller, plan.deployment, () => call.bodyBytes / 4) : undefined;
+  const admitted = admitting instanceof Promise ? await admitting : admitting;
   if (admitted?.ticket) applyRateHeaders(call, admitted.ticket.headers);
   const order = rankCandidates(plan.candidates, (id) => upstream.health.coolDownUntil(id), now(), upstream.random);
   const attempts = Math.min(order.length, upstream.maxAttempts);

@@ -6,8 +6,6 @@
  * usage shows on a later poll is counted once, at the first sighting. An
  * unmetered call (a poll) still books usage it carried.
  */
-import type { UsageSlot } from '../../usage/ledger.js';
-import type { MinuteTicket } from '../metering/minute-gate.js';
 import { estimateUsage } from '../metering/token-estimate.js';
 import type { TokenUsage } from '../metering/usage.js';
 import { countPolledUsage, firstSighting, recordTokens } from '../objects/object-usage.js';
@@ -27,25 +25,26 @@ export function settle(
     if (outcome) countPolledUsage(call, deployment, outcome.read);
     return;
   }
-  const { slot, ticket } = admission;
+  const { slot, ticket, hold } = admission;
   if (!dispatched) {
     ticket?.cancel();
+    hold?.cancel();
     call.deps.ledger.uncountRequest(slot);
     return;
   }
-  const booked = book(call, slot, ticket, outcome);
+  const booked = book(call, admission, outcome);
   // The call is over once its tokens are booked: its place in flight is freed, its unused estimate returned.
-  if (!ticket) return booked;
-  if (booked instanceof Promise) return booked.finally(() => ticket.release());
-  ticket.release();
+  if (!ticket && !hold) return booked;
+  const over = () => {
+    ticket?.release();
+    hold?.done();
+  };
+  if (booked instanceof Promise) return booked.finally(over);
+  over();
 }
 
-function book(
-  call: ProxyCall,
-  slot: UsageSlot,
-  ticket: MinuteTicket | undefined,
-  outcome: RelayOutcome | undefined,
-): void | Promise<void> {
+function book(call: ProxyCall, admission: Admission, outcome: RelayOutcome | undefined): void | Promise<void> {
+  const { slot } = admission;
   const { ledger } = call.deps;
   const status = call.res.headersSent ? call.res.statusCode : 0;
   const failed = !outcome || outcome.brokenCode !== undefined || status >= 400;
@@ -63,24 +62,19 @@ function book(
     // The tokenizer is loaded on first use: only then is there something to wait for.
     if (estimate instanceof Promise)
       return estimate.then(
-        (u) => bookTokens(call, slot, ticket, u, outcome),
+        (u) => bookTokens(call, admission, u, outcome),
         () => undefined,
       );
-    return bookTokens(call, slot, ticket, estimate, outcome);
+    return bookTokens(call, admission, estimate, outcome);
   }
-  bookTokens(call, slot, ticket, usage, outcome);
+  bookTokens(call, admission, usage, outcome);
 }
 
 /** A run or response shows its usage once it is over, maybe on a later poll: counted at the first sighting only. */
-function bookTokens(
-  call: ProxyCall,
-  slot: UsageSlot,
-  ticket: MinuteTicket | undefined,
-  usage: TokenUsage | undefined,
-  outcome: RelayOutcome,
-): void {
+function bookTokens(call: ProxyCall, admission: Admission, usage: TokenUsage | undefined, outcome: RelayOutcome): void {
   if (!usage || !firstSighting(call, outcome.read.owner)) return;
   recordTokens(call, usage);
-  call.deps.ledger.countTokens(slot, usage);
-  ticket?.used(usage.totalTokens);
+  call.deps.ledger.countTokens(admission.slot, usage);
+  admission.ticket?.used(usage.totalTokens);
+  admission.hold?.spend(usage.totalTokens);
 }

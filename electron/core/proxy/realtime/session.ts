@@ -194,6 +194,7 @@ export class RealtimeSession {
       }
       ledger.countTokens(this.#slot, usage);
       this.#start.admission.ticket?.used(usage.totalTokens);
+      this.#start.admission.hold?.spend(usage.totalTokens);
       this.#tokens += usage.totalTokens;
     }
     this.#push('response', {
@@ -213,6 +214,7 @@ export class RealtimeSession {
   #closed(by: Side | 'kit', code: number, reason: string): void {
     this.#ended = true;
     this.#start.admission.ticket?.release();
+    this.#start.admission.hold?.done();
     if (by === 'upstream' && abnormal.has(code)) this.#deps.ledger.countError(this.#slot);
     this.#push('closed', { durationMs: this.#deps.now() - this.openedAt }, { closeCode: code, closeReason: reason });
     this.#onClosed(this);

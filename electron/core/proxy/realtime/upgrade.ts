@@ -22,6 +22,7 @@ import { KitError, toKitError } from '../../errors.js';
 import type { StoreDriver } from '../../store/store-driver.js';
 import type { TrafficFeed } from '../../traffic/feed.js';
 import type { UsageLedger } from '../../usage/ledger.js';
+import type { AllowanceBank } from '../metering/allowance-bank.js';
 import type { AdmissionGate } from '../metering/minute-gate.js';
 import { type Admission, admit } from '../pipeline/admit.js';
 import { checkOrigin } from '../pipeline/cors.js';
@@ -37,6 +38,7 @@ import { MAX_FRAME_BYTES } from './upstream-socket.js';
 export interface RealtimeDeps {
   store: StoreDriver;
   ledger: UsageLedger;
+  allowances: AllowanceBank;
   gate: AdmissionGate;
   feed: TrafficFeed;
   upstream: Upstream;
@@ -115,7 +117,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       const deployment = requestedDeployment(form, query);
       record.deployment = deployment;
       const candidates = realtimeCandidates(deps.store, caller.event, deployment);
-      admission = admit(deps, caller, deployment as string);
+      const admitting = admit(deps, caller, deployment as string);
+      admission = admitting instanceof Promise ? await admitting : admitting;
 
       let gone = false;
       const onGone: Array<() => void> = [];
@@ -145,9 +148,11 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       if (!connected.dispatched) {
         // Nothing reached upstream: the session is not counted.
         admission.ticket?.cancel();
+        admission.hold?.cancel();
         deps.ledger.uncountRequest(admission.slot);
       } else if (connected.kind !== 'open') {
         admission.ticket?.release();
+        admission.hold?.done();
         if (!gone) deps.ledger.countError(admission.slot);
       }
       if (gone) {
@@ -165,13 +170,14 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
       const protocol = protocolToEcho(protocols);
       handshakes.set(req, { ...(protocol ? { protocol } : {}), headers });
       const start = { caller, deployment: deployment as string, resourceId: connected.resource.id, route, started };
-      const held = admission;
+      const held: Admission = admission;
       let upgraded = false;
       socket.once('close', () => {
         if (!upgraded) {
           // The client left between upstream's answer and its own handshake.
           upstreamSocket.terminate();
           held.ticket?.release();
+          held.hold?.done();
         }
       });
       wss.handleUpgrade(req, socket, head, (client: WebSocket) => {

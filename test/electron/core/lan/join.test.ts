@@ -71,6 +71,28 @@ describe('registration limits', () => {
     expect(kit.store.attendeesOf(e.id)).toHaveLength(3);
   });
 
+  it('behind a trusted reverse proxy, limits each attendee by their own address and hands out its scheme', async () => {
+    const limit = { max: 2, windowMs: 60_000, exemptLoopback: false };
+    kit = await startKit({ registrationLimit: limit, trustedProxies: ['127.0.0.1'] });
+    const e = await playgroundEvent();
+    const via = (client: string) => ({ 'x-forwarded-for': `${client}, 127.0.0.1`, 'x-forwarded-proto': 'https' });
+    for (const client of ['10.0.0.5', '10.0.0.5', '10.0.0.6', '10.0.0.7']) {
+      const r = await post(e.code, {}, via(client));
+      expect(r.status).toBe(201);
+      expect((await r.json()).endpoint).toMatch(/^https:\/\//);
+    }
+    expect((await post(e.code, {}, via('10.0.0.5'))).status).toBe(429);
+    await kit.stop();
+
+    // A kit that trusts no proxy believes no header: the room is one address.
+    kit = await startKit({ registrationLimit: limit });
+    const f = await playgroundEvent();
+    expect((await post(f.code, {}, via('10.0.0.8'))).status).toBe(201);
+    const plain = await post(f.code, {}, via('10.0.0.9'));
+    expect((await plain.json()).endpoint).toMatch(/^http:\/\//);
+    expect((await post(f.code, {}, via('10.0.0.10'))).status).toBe(429);
+  });
+
   it('answers 410 after the end and 404 for an unknown code', async () => {
     kit = await startKit();
     const now = Date.now();

@@ -7,6 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LocalAllowanceBank } from '../../../../../electron/core/proxy/metering/allowance-bank.js';
 import { LocalAdmissionGate } from '../../../../../electron/core/proxy/metering/minute-gate.js';
 import { Ownership } from '../../../../../electron/core/proxy/objects/ownership.js';
 import { resolveDeployment } from '../../../../../electron/core/proxy/pipeline/deployments.js';
@@ -66,6 +67,7 @@ beforeAll(async () => {
       feed: new TrafficFeed(),
       upstream,
       ledger,
+      allowances: new LocalAllowanceBank(ledger),
       gate: new LocalAdmissionGate(),
       now: Date.now,
       maxBodyBytes: 1 << 20,
