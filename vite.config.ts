@@ -9,6 +9,15 @@ import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
+/** The suites that run on both store drivers (their kits come from test/support/kit.ts). */
+const pgSuites = [
+  'electron/core/proxy/**/*.test.ts',
+  'electron/core/admin/**/*.test.ts',
+  'electron/core/lan/join.test.ts',
+  'electron/core/registration/**/*.test.ts',
+  'electron/core/reports/**/*.test.ts',
+];
+
 export default defineConfig({
   root: here('./renderer'),
   base: './',
@@ -48,6 +57,18 @@ export default defineConfig({
           exclude: ['**/*.unit.test.ts', 'browser/**', '**/node_modules/**'],
           // Tests that spawn the CLI or load the console need `out/`: built once if missing.
           globalSetup: [here('./test/support/global-setup.ts')],
+        },
+      },
+      {
+        // The proxy, ownership, limits, registration and admin suites again, on the PostgreSQL store driver:
+        // one throwaway cluster for the run, a database per kit (see test/support/kit.ts).
+        extends: true,
+        test: {
+          name: 'integration-pg',
+          include: pgSuites,
+          exclude: ['**/*.unit.test.ts'],
+          env: { KIT_TEST_STORE: 'postgres' },
+          globalSetup: [here('./test/support/global-setup.ts'), here('./test/support/pg-global-setup.ts')],
         },
       },
       {

@@ -1,6 +1,6 @@
 /**
  * The headless kit: `ai-proxy-kit serve [--host] [--port] [--admin-port]
- * [--data-dir] [--no-demo]`. Prints where attendees and the organizer go,
+ * [--data-dir] [--store] [--no-demo]`. Prints where attendees and the organizer go,
  * then runs until SIGINT/SIGTERM. `backup` and `restore` live in `backup-cli.ts`.
  */
 import { readFileSync } from 'node:fs';
@@ -13,6 +13,7 @@ import { osWakeLock } from './core/event-day/os-wake-lock.js';
 import { osPowerSource } from './core/event-day/power.js';
 import { createKit, type Kit } from './core/kit.js';
 import { consoleDir, packageRoot } from './core/paths.js';
+import { isPostgresUrl } from './core/store/postgres/open-pg-store.js';
 
 const usage = `Usage: ai-proxy-kit serve [options]
        ai-proxy-kit backup <file> [--data-dir <dir>]    (see ai-proxy-kit backup --help)
@@ -25,6 +26,9 @@ const usage = `Usage: ai-proxy-kit serve [options]
   --data-dir <dir>     where the event store lives (default ${defaultDataDir()})
   --trust-proxy <ips>  reverse proxies in front of this kit (comma-separated addresses, also KIT_TRUST_PROXY):
                        their X-Forwarded-For and X-Forwarded-Proto name each attendee's device
+  --store <url>        keep the event store in PostgreSQL (postgres://user:password@host:5432/db), shared by
+                       every kit started with the same URL (also KIT_STORE_URL); default: the JSON file in
+                       the data dir. Every kit on one database needs the same <data-dir>/secret.key
   --no-demo            do not create the demo event in an empty store
   --https-port <n>     also serve the LAN over HTTPS on this port (off by default; e.g. 8443), with a
                        certificate from the kit's own local CA (kept in <data-dir>/tls/ca.pem)
@@ -32,7 +36,7 @@ const usage = `Usage: ai-proxy-kit serve [options]
   --tls-key <file>     with --https-port: the private key (PEM) of --tls-cert
 `;
 
-export function parseServeArgs(argv: string[]) {
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env) {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -41,6 +45,7 @@ export function parseServeArgs(argv: string[]) {
       port: { type: 'string' },
       'admin-port': { type: 'string', default: '8001' },
       'data-dir': { type: 'string' },
+      store: { type: 'string' },
       'no-demo': { type: 'boolean', default: false },
       'trust-proxy': { type: 'string' },
       'https-port': { type: 'string' },
@@ -66,6 +71,7 @@ export function parseServeArgs(argv: string[]) {
     dataDir: values['data-dir'] ?? defaultDataDir(),
     demo: !values['no-demo'],
     ...proxiesArg(values['trust-proxy'] ?? process.env.KIT_TRUST_PROXY),
+    ...storeArg(values.store ?? env.KIT_STORE_URL),
     ...httpsArgs(values['https-port'], values['tls-cert'], values['tls-key'], port),
   };
 }
@@ -78,6 +84,12 @@ function proxiesArg(list: string | undefined) {
   for (const a of trustedProxies)
     if (isIP(a) === 0) throw new Error(`--trust-proxy takes IP addresses (${a} is not one)`);
   return trustedProxies.length ? { trustedProxies } : {};
+}
+
+function storeArg(url: string | undefined) {
+  if (!url) return {};
+  if (!isPostgresUrl(url)) throw new Error('--store (or KIT_STORE_URL) must be a postgres:// or postgresql:// URL');
+  return { storeUrl: url };
 }
 
 function httpsArgs(
@@ -121,6 +133,7 @@ export function startupBanner(kit: Kit): string {
     `  ${kit.adminUrl}/#token=${kit.adminToken}`,
     '',
     `Data: ${info.dataDir}`,
+    ...(info.storeDriver.kind === 'postgres' ? [`Store: PostgreSQL at ${info.storeDriver.location}`] : []),
   );
   return lines.join('\n');
 }

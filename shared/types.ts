@@ -214,9 +214,17 @@ export interface KitInfo {
   caFile?: string;
   /** Whether the kit can save, and what it recovered at start. */
   store: StoreStatus;
+  /** Where the event store lives: the data dir's JSON file, or a PostgreSQL database shared by several kits. */
+  storeDriver: StoreDriverInfo;
 }
 
 /** Why writes fail, in the terms an organizer can act on. */
+export interface StoreDriverInfo {
+  kind: 'json' | 'postgres';
+  /** The file, or the database as `postgres://user@host:port/db` (never a password). */
+  location: string;
+}
+
 export type StoreFailureCause = 'disk-full' | 'read-only' | 'permission' | 'busy' | 'io-error' | 'other';
 
 /**

@@ -8,7 +8,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
-import type { KitInfo } from '../../shared/types.js';
+import { join } from 'node:path';
+import type { KitInfo, StoreDriverInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
 import { adminToken, DEFAULT_PORTS } from './config.js';
@@ -34,7 +35,8 @@ import type { TokenSource } from './proxy/upstream/credentials.js';
 import { Upstream, type UpstreamOptions, type UpstreamTimeouts } from './proxy/upstream/upstream.js';
 import { seedDemo } from './store/demo.js';
 import type { FileLayer } from './store/file-layer.js';
-import { openStore } from './store/open-store.js';
+import { openStore, STORE_FILE } from './store/open-store.js';
+import { describeStoreUrl, openPgStore } from './store/postgres/open-pg-store.js';
 import { fileSecretBox, type SecretBox } from './store/secret-box.js';
 import type { StoreDriver } from './store/store-driver.js';
 import { consoleLog, type KitLog, StoreHealth } from './store/store-health.js';
@@ -100,6 +102,11 @@ export interface KitOptions {
    * `X-Forwarded-Proto` name the attendee (the per-device registration limit, the join-page count).
    */
   trustedProxies?: string[];
+  /**
+   * A PostgreSQL database (`postgres://…`) to keep the event store in, shared by every kit started with the
+   * same URL; absent: the JSON store in the data dir.
+   */
+  storeUrl?: string;
 }
 
 export interface Kit {
@@ -151,7 +158,12 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
   const notes = [...(opts.startupNotes ?? [])];
   const box = opts.secretBox ?? (await fileSecretBox(opts.dataDir, notes));
   const health = new StoreHealth(opts.log ?? consoleLog, now);
-  const store = await openStore(opts.dataDir, box, { now, health, files: opts.storeFiles });
+  const store: StoreDriver = opts.storeUrl
+    ? await openPgStore(opts.storeUrl, box, health, opts.log ?? consoleLog)
+    : await openStore(opts.dataDir, box, { now, health, files: opts.storeFiles });
+  const storeDriver: StoreDriverInfo = opts.storeUrl
+    ? { kind: 'postgres', location: describeStoreUrl(opts.storeUrl) }
+    : { kind: 'json', location: join(opts.dataDir, STORE_FILE) };
   // A demo that cannot be saved (a read-only data dir) is simply not there: the console says why.
   if (opts.demo ?? true) await seedDemo(store, now()).catch(() => undefined);
   const token = await adminToken(opts.dataDir, opts.env, notes);
@@ -216,6 +228,7 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
       : {}),
     preflight: (readiness as Readiness).preflight(),
     store: store.status(),
+    storeDriver,
   });
 
   const lanDeps: LanDeps = {

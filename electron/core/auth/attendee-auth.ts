@@ -72,9 +72,15 @@ export function authenticateKey(store: StoreDriver, key: string, now = Date.now(
   const hash = hashKey(key);
   const attendee = store.attendeeByKeyHash(hash);
   if (attendee) return admit(store, attendee, hash, now);
-  const signingUp = signUpWithSharedCode(store, key, hash, now);
-  if (signingUp) return signingUp.then((a) => admit(store, a, hash, now));
-  throw unknownKey();
+  const signUp = () => {
+    const signingUp = signUpWithSharedCode(store, key, hash, now);
+    if (signingUp) return signingUp.then((a) => admit(store, a, hash, now));
+    throw unknownKey();
+  };
+  // Several instances on one database: a key registered elsewhere a moment ago may not be cached here yet.
+  if (store.findAttendeeByKeyHash)
+    return store.findAttendeeByKeyHash(hash).then((found) => (found ? admit(store, found, hash, now) : signUp()));
+  return signUp();
 }
 
 const unknownKey = () =>

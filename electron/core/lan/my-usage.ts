@@ -66,7 +66,10 @@ async function callerOf(store: StoreDriver, code: string, headers: IncomingHttpH
   const key = presentedKey(headers);
   if (!key) throw new KitError('missing_api_key', 'Send your key in the "api-key" header to read your usage.');
   const hash = hashKey(key);
-  const attendee = store.attendeeByKeyHash(hash) ?? (await signUpWithSharedCode(store, key, hash, now));
+  const attendee =
+    store.attendeeByKeyHash(hash) ??
+    (await store.findAttendeeByKeyHash?.(hash)) ??
+    (await signUpWithSharedCode(store, key, hash, now));
   const event = store.eventByCode(code);
   if (!attendee || !sameHash(hash, attendee.keyHash) || !event || attendee.eventId !== event.id) {
     throw new KitError('invalid_api_key', 'This key is not a key of this event.');

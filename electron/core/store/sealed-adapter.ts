@@ -37,6 +37,24 @@ const secretsOf = (auth: ResourceAuth): string[] =>
 export const secretUnreadable = (r: Pick<Resource, 'auth'>): boolean =>
   secretsOf(r.auth).some((s) => s.startsWith(SEALED_PREFIX));
 
+/** A resource with its secrets sealed (a secret still sealed, one that did not open, is kept as it is). */
+export const sealResourceSecrets = (r: Resource, box: SecretBox): Resource => ({
+  ...r,
+  auth: mapAuth(r.auth, (s) => (s.startsWith(SEALED_PREFIX) ? s : box.seal(s))),
+});
+
+/** A resource with its secrets opened; one that does not open with this key stays sealed. */
+export function openResourceSecrets(r: Resource, box: SecretBox): Resource {
+  const open = (s: string) => {
+    try {
+      return box.open(s);
+    } catch {
+      return s;
+    }
+  };
+  return r && typeof r === 'object' && r.auth && typeof r.auth === 'object' ? { ...r, auth: mapAuth(r.auth, open) } : r;
+}
+
 export class SealedJsonFile {
   readonly file: AtomicJsonFile;
   readonly #box: SecretBox;
@@ -51,16 +69,7 @@ export class SealedJsonFile {
   /** Opens the sealed secrets of a parsed store file in place; a secret that does not open stays sealed. */
   openSecrets(raw: Record<string, unknown>): void {
     if (!Array.isArray(raw.resources)) return;
-    const open = (s: string) => {
-      try {
-        return this.#box.open(s);
-      } catch {
-        return s;
-      }
-    };
-    raw.resources = (raw.resources as Resource[]).map((r) =>
-      r && typeof r === 'object' && r.auth && typeof r.auth === 'object' ? { ...r, auth: mapAuth(r.auth, open) } : r,
-    );
+    raw.resources = (raw.resources as Resource[]).map((r) => openResourceSecrets(r, this.#box));
   }
 
   write(data: StoreData): Promise<void> {
@@ -70,7 +79,7 @@ export class SealedJsonFile {
   #seal(r: Resource): Resource {
     let sealed = this.#sealed.get(r);
     if (!sealed) {
-      sealed = { ...r, auth: mapAuth(r.auth, (s) => (s.startsWith(SEALED_PREFIX) ? s : this.#box.seal(s))) };
+      sealed = sealResourceSecrets(r, this.#box);
       this.#sealed.set(r, sealed);
     }
     return sealed;

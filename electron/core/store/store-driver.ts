@@ -1,8 +1,8 @@
 /**
  * The store contract: what the rest of the kit may ask of the event store,
- * and what every driver of it promises. Today's driver is one JSON file
- * (`json-store.ts`); a database-backed one (PostgreSQL, several kit instances
- * on one database) is meant to meet the same contract.
+ * and what every driver of it promises. One driver is one JSON file
+ * (`json-store.ts`), the default; the other a PostgreSQL database that
+ * several kit instances share (`postgres/pg-store.ts`).
  *
  * What a driver promises:
  * - **Acknowledged means durable.** A write's promise resolves only once the
@@ -94,6 +94,12 @@ export interface StoreDriver {
   ownedObject(type: string, id: string): Readonly<OwnedObject> | undefined;
   /** Whether the store can save, and what it recovered at start. */
   status(): StoreStatus;
+  /**
+   * For a driver whose cache may trail other writers (several kit instances on one database): a key the
+   * cache does not hold, looked up once in the store itself before the kit refuses it. Absent where the
+   * cache is the whole truth (the JSON file).
+   */
+  findAttendeeByKeyHash?(hash: string): Promise<Readonly<StoredAttendee> | undefined>;
 
   // Writes: resolve once durable; reject with `store_unavailable` and change nothing.
   /** Creates or replaces (by id) a resource. */

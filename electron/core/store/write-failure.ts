@@ -79,7 +79,16 @@ byErrno.ENFILE = byErrno.EMFILE as Described;
 byErrno.ENXIO = byErrno.EIO as Described;
 byErrno.ENODEV = byErrno.EIO as Described;
 
+/** A shared database (the PostgreSQL driver) that cannot be reached or refused the transaction. */
+const database = (code: string | undefined): Described => ({
+  cause: 'other',
+  reason: `its database cannot be reached or refused the change${code ? ` (${code})` : ''}`,
+  remedy: 'has checked that the PostgreSQL server is running and reachable',
+  action: 'Check that the PostgreSQL server is running and reachable from this machine; the kit reconnects by itself.',
+});
+
 export function describeWriteFailure(e: unknown): Described {
+  if ((e as { storeDatabase?: boolean } | undefined)?.storeDatabase) return database((e as { errno?: string }).errno);
   const errno = (e as { errno?: unknown }).errno;
   const code = typeof errno === 'string' ? errno : errnoOf(e);
   return (

@@ -14,6 +14,7 @@ const status = (over: Partial<TrayStatus> = {}): TrayStatus => ({
     dataDir: '/d',
     preflight: quietPreflight(),
     store: { state: 'ok', message: '', since: '2026-06-01T08:00:00.000Z' },
+    storeDriver: { kind: 'json', location: '/d/store.json' },
   },
   liveEvents: 1,
   requestsLastMinute: 42,

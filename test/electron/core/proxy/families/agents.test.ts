@@ -5,9 +5,7 @@
  * isolation for every ownable type: list, get, update, delete and sub-paths
  * of another attendee's object answer 404, and never reach upstream.
  */
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import type { AgentsClient } from '@azure/ai-agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +16,7 @@ import {
   refusal,
   startAgentsKit,
 } from '../../../../support/agents-kit.js';
+import { storedText } from '../../../../support/kit.js';
 import { sha256 } from '../../../../support/services.js';
 
 let t: AgentsKit;
@@ -51,7 +50,7 @@ const raw = (key: string, method: string, path: string) =>
     req.end();
   });
 
-const storeFile = () => readFileSync(join(t.kit.dataDir, 'store.json'), 'utf8');
+const storeFile = () => storedText(t.kit);
 
 describe('classic agents, end to end', () => {
   it('agent → thread → message → run (polled) → reply and run steps', async () => {
@@ -99,7 +98,7 @@ describe('classic agents, end to end', () => {
     for await (const e of stream) {
       if (e.event === 'thread.created') {
         threadId = (e.data as { id: string }).id;
-        onDiskWhenSeen = storeFile().includes(`"${threadId}"`);
+        onDiskWhenSeen = (await storeFile()).includes(`"${threadId}"`);
       }
     }
     expect(threadId).toBeTruthy();
@@ -275,12 +274,12 @@ describe('two attendees: every ownable type is its creator’s alone', () => {
     expect(t.kit.store.objects.some((o) => o.id === thread.id)).toBe(true);
     await ada.threads.delete(thread.id);
     expect(t.kit.store.objects.some((o) => o.id === thread.id)).toBe(false);
-    expect(storeFile()).not.toContain(`"${thread.id}"`);
+    expect(await storeFile()).not.toContain(`"${thread.id}"`);
     expect(await refusal(ada.threads.get(thread.id))).toEqual({ status: 404, code: 'not_found' });
   });
 
-  it('ownership survives a restart of the kit (records are on disk)', () => {
-    const file = JSON.parse(storeFile()) as { objects: Array<{ id: string; type: string; attendeeId: string }> };
+  it('ownership survives a restart of the kit (records are on disk)', async () => {
+    const file = JSON.parse(await storeFile()) as { objects: Array<{ id: string; type: string; attendeeId: string }> };
     const mine = file.objects.filter((o) => Object.values(ids).includes(o.id));
     expect(mine.map((o) => o.type).sort()).toEqual(['assistant', 'file', 'thread', 'vector_store']);
     expect(new Set(mine.map((o) => o.attendeeId)).size).toBe(1);
