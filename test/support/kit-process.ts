@@ -58,12 +58,40 @@ export interface KitProcess {
   kill(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
-export async function startKitProcess(dataDir: string, adminToken: string, timeoutMs = 20_000): Promise<KitProcess> {
+/** More for the command line (`--store postgres://…`) and the environment. */
+export interface KitProcessExtra {
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function startKitProcess(
+  dataDir: string,
+  adminToken: string,
+  timeoutMs = 20_000,
+  extra: KitProcessExtra = {},
+): Promise<KitProcess> {
   const cli = await cliBundle();
   const child = spawn(
     process.execPath,
-    [cli, 'serve', '--host', '127.0.0.1', '--port', '0', '--admin-port', '0', '--data-dir', dataDir, '--no-demo'],
-    { cwd: root, env: { ...process.env, KIT_ADMIN_TOKEN: adminToken }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      cli,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--admin-port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--no-demo',
+      ...(extra.args ?? []),
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, KIT_ADMIN_TOKEN: adminToken, ...extra.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   let out = '';
   let err = '';

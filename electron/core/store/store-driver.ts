@@ -100,6 +100,8 @@ export interface StoreDriver {
    * cache is the whole truth (the JSON file).
    */
   findAttendeeByKeyHash?(hash: string): Promise<Readonly<StoredAttendee> | undefined>;
+  /** The same for an ownership record: an object created through another instance a moment ago. */
+  findOwnedObject?(type: string, id: string): Promise<Readonly<OwnedObject> | undefined>;
 
   // Writes: resolve once durable; reject with `store_unavailable` and change nothing.
   /** Creates or replaces (by id) a resource. */

@@ -12,7 +12,7 @@ import type { Json, ProxyCall } from '../pipeline/call.js';
 import { eventResources } from '../pipeline/deployments.js';
 import { type ForwardPlan, forward, type UpstreamRequest } from '../pipeline/forward.js';
 import { type NewObject, type ObjectType, typeOfObject } from './ownership.js';
-import { checkReferences } from './references.js';
+import { checkReferences, prefetchReferences } from './references.js';
 import { SseObjectScanner } from './sse-objects.js';
 
 export type Target = (call: ProxyCall, resource: Resource) => string;
@@ -155,6 +155,8 @@ export interface CreateOptions {
 export async function createObject(call: ProxyCall, opts: CreateOptions): Promise<void> {
   assertSafePath(call.path);
   const json = opts.stream ? undefined : await optionalJson(call);
+  const lookup = json ? prefetchReferences(call, json) : undefined;
+  if (lookup) await lookup;
   const referenced = json ? checkReferences(call, json) : [];
   // Objects named in the body pin the call to the resource that holds them.
   const candidates = referenced.length ? referenced.slice(0, 1) : opts.home(call, json);
@@ -170,6 +172,8 @@ export async function createObject(call: ProxyCall, opts: CreateOptions): Promis
 /** Get, update, delete or any sub-path of one object: only the caller's, on its own resource. */
 export async function objectCall(call: ProxyCall, type: ObjectType, id: string, target: Target): Promise<void> {
   assertSafePath(call.path);
+  const lookup = call.deps.ownership.prefetch(type, id);
+  if (lookup) await lookup;
   const access = call.deps.ownership.access(call, type, id);
   const method = call.req.method ?? 'GET';
   const onObjectItself = !call.params['*'];
@@ -177,7 +181,11 @@ export async function objectCall(call: ProxyCall, type: ObjectType, id: string, 
     throw new KitError('forbidden', `"${id}" is shared by the organizer: it can be used, not changed or deleted.`);
   }
   const json = await optionalJson(call);
-  if (json) checkReferences(call, json);
+  if (json) {
+    const named = prefetchReferences(call, json);
+    if (named) await named;
+    checkReferences(call, json);
+  }
   await forward(call, {
     deployment: access.resource.deployment,
     candidates: [access.resource],

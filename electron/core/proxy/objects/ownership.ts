@@ -77,6 +77,27 @@ export class Ownership {
     return this.#store.ownedObject(type, id);
   }
 
+  /**
+   * Where several instances share one database, an object this instance has not heard of yet (created
+   * through another instance a moment ago) is looked up once before a check would call it nobody's.
+   * Undefined (nothing to wait for) when it is known here, or when the store has no one else to hear from.
+   */
+  prefetch(type: ObjectType, id: string): Promise<unknown> | undefined {
+    if (!this.#store.findOwnedObject || this.get(type, id)) return undefined;
+    return this.#store.findOwnedObject(type, id);
+  }
+
+  /** Whether `prefetch` can look anything up (a store shared by several instances). */
+  get looksUp(): boolean {
+    return this.#store.findOwnedObject !== undefined;
+  }
+
+  /** `prefetch` for every object a request body names. */
+  prefetchAll(refs: readonly { type: ObjectType; id: string }[]): Promise<unknown> | undefined {
+    const waits = refs.map((r) => this.prefetch(r.type, r.id)).filter((p) => p !== undefined);
+    return waits.length ? Promise.all(waits) : undefined;
+  }
+
   /** The event resource that shares this id, if the organizer shared it. */
   sharedOn(call: OwnerCall, id: string): Resource | undefined {
     return call.deps.store.resourcesOf(call.caller.event).find((r) => r.sharedObjects?.includes(id));

@@ -66,6 +66,12 @@ export function referencesIn(body: Json): Reference[] {
   return out;
 }
 
+/** Looks up the referenced objects this instance has not heard of yet (several instances on one database). */
+export function prefetchReferences(call: ProxyCall, body: Json): Promise<unknown> | undefined {
+  const ownership = call.deps.ownership;
+  return ownership.looksUp ? ownership.prefetchAll(referencesIn(body)) : undefined;
+}
+
 /** Checks every reference; returns the resources they live on (first reference first). */
 export function checkReferences(call: ProxyCall, body: Json): Resource[] {
   const ownership = call.deps.ownership;

@@ -298,6 +298,7 @@ export async function addUsage(c: Client, deltas: UsageDelta[], marks: OwnedObje
          last_call_at = GREATEST(u.last_call_at, (x->>'lastCallAt')::timestamptz)
        FROM jsonb_array_elements($1::jsonb) AS x
        WHERE u.attendee_id = x->>'attendeeId' AND u.deployment = x->>'deployment' AND u.day = x->>'day'
+         AND u.event_id = x->>'eventId'
        RETURNING ${USAGE_COLUMNS.split(', ')
          .map((col) => `u.${col}`)
          .join(', ')}`,

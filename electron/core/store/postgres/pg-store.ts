@@ -9,9 +9,10 @@
  * LISTEN/NOTIFY (`listener.ts`) and re-read the rows it names, within
  * milliseconds; after a dropped connection they read everything again.
  *
- * One read may reach the database: a key that is not in the cache is looked
- * up once (`findAttendeeByKeyHash`) before the kit refuses it, so a key that
- * was registered on another instance a moment ago works here at once, before
+ * Two reads may reach the database: a key that is not in the cache is looked
+ * up once (`findAttendeeByKeyHash`) before the kit refuses it, and so is an
+ * object a call names (`findOwnedObject`), so a key registered, or a thread
+ * created, through another instance a moment ago works here at once, before
  * its notification lands.
  */
 import type pg from 'pg';
@@ -154,6 +155,22 @@ export class PgStore implements StoreDriver {
     return this.#cache.attendeesByKeyHash.get(hash);
   }
 
+  /** An ownership record the cache does not hold, looked up once (an object made through another instance just now). */
+  async findOwnedObject(type: string, id: string): Promise<Readonly<OwnedObject> | undefined> {
+    if (this.#closed) return undefined;
+    try {
+      const { rows } = await this.#pool.query<{ rev: number; doc: unknown }>(
+        'SELECT rev, doc FROM kit_objects WHERE type = $1 AND id = $2',
+        [type, id],
+      );
+      const row = rows[0];
+      if (row) this.#cache.objects.apply(objectKey(type, id), row.rev, frozenDoc<OwnedObject>(row.doc));
+    } catch {
+      // The database cannot be reached: the object is what the cache says.
+    }
+    return this.#cache.objects.get(objectKey(type, id));
+  }
+
   // --- writes ----------------------------------------------------------------------------------------
 
   saveResource(resource: Resource): Promise<void> {
@@ -273,6 +290,16 @@ export class PgStore implements StoreDriver {
     await this.#listener.close();
     await this.settled();
     await this.#pool.end().catch(() => undefined);
+  }
+
+  /**
+   * Runs `fn` in one transaction on the store's pool, for kit parts that keep shared state of their own
+   * in this database (tables their own migrations add): committed when `fn` resolves, rolled back when it
+   * throws; a database failure rejects with `store_unavailable` and is counted in the store's health.
+   */
+  transaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    if (this.#closed) return Promise.reject(closedError());
+    return tx(this.#pool, fn, { failed: (e) => this.#health.failed(e) });
   }
 
   // --- plumbing --------------------------------------------------------------------------------------
