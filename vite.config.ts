@@ -3,6 +3,8 @@
  * The console is built with relative asset paths so the same files load from
  * `file://` in Electron and from the loopback admin listener headless.
  */
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
@@ -67,7 +69,8 @@ export default defineConfig({
           name: 'integration-pg',
           include: pgSuites,
           exclude: ['**/*.unit.test.ts'],
-          env: { KIT_TEST_STORE: 'postgres' },
+          // Its own temp dir: the suites that look for leftover temp files run in both projects at once.
+          env: { KIT_TEST_STORE: 'postgres', TMPDIR: join(tmpdir(), 'ai-proxy-kit-integration-pg') },
           globalSetup: [here('./test/support/global-setup.ts'), here('./test/support/pg-global-setup.ts')],
         },
       },

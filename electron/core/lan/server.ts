@@ -93,6 +93,8 @@ async function join(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const client = clientOf(req, deps.trustedProxies);
+  // Several instances on one database: an event made through another one a moment ago may not be cached here yet.
+  if (deps.store.findEventByCode && !deps.store.eventByCode(code)) await deps.store.findEventByCode(code);
   if (rest === '/usage') {
     if (method !== 'GET') throw new KitError('method_not_allowed', 'Use GET with your key in the api-key header.');
     sendJson(res, 200, await myUsage(deps.store, deps.ledger, code, req.headers, deps.now()));

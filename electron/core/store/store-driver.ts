@@ -100,6 +100,8 @@ export interface StoreDriver {
    * cache is the whole truth (the JSON file).
    */
   findAttendeeByKeyHash?(hash: string): Promise<Readonly<StoredAttendee> | undefined>;
+  /** The same for an event's code (a join page opened on one instance for an event made through another). */
+  findEventByCode?(code: string): Promise<Readonly<KitEvent> | undefined>;
   /** The same for an ownership record: an object created through another instance a moment ago. */
   findOwnedObject?(type: string, id: string): Promise<Readonly<OwnedObject> | undefined>;
 

@@ -9,11 +9,12 @@
  * LISTEN/NOTIFY (`listener.ts`) and re-read the rows it names, within
  * milliseconds; after a dropped connection they read everything again.
  *
- * Two reads may reach the database: a key that is not in the cache is looked
- * up once (`findAttendeeByKeyHash`) before the kit refuses it, and so is an
- * object a call names (`findOwnedObject`), so a key registered, or a thread
- * created, through another instance a moment ago works here at once, before
- * its notification lands.
+ * Three reads may reach the database, each only on a miss: a key that is not
+ * in the cache is looked up once (`findAttendeeByKeyHash`) before the kit
+ * refuses it, and so are an object a call names (`findOwnedObject`) and a
+ * join page's event code (`findEventByCode`), so a key registered, a thread
+ * created or an event made through another instance a moment ago works here
+ * at once, before its notification lands.
  */
 import type pg from 'pg';
 import type { KitEvent, Resource, StoreStatus } from '../../../../shared/types.js';
@@ -153,6 +154,22 @@ export class PgStore implements StoreDriver {
       // The database cannot be reached: the key is refused as unknown, as the cache says.
     }
     return this.#cache.attendeesByKeyHash.get(hash);
+  }
+
+  /** An event code the cache does not know, looked up once (an event made through another instance just now). */
+  async findEventByCode(code: string): Promise<Readonly<KitEvent> | undefined> {
+    if (this.#closed) return undefined;
+    try {
+      const { rows } = await this.#pool.query<{ id: string; rev: number; doc: unknown }>(
+        'SELECT id, rev, doc FROM kit_events WHERE code_key = $1',
+        [code.toLowerCase()],
+      );
+      const row = rows[0];
+      if (row) this.#cache.events.apply(row.id, row.rev, frozenDoc<KitEvent>(row.doc));
+    } catch {
+      // The database cannot be reached: the code is what the cache says.
+    }
+    return this.eventByCode(code);
   }
 
   /** An ownership record the cache does not hold, looked up once (an object made through another instance just now). */

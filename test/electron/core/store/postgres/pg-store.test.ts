@@ -139,14 +139,29 @@ describe('PostgreSQL store', () => {
     expect(await query(url, 'SELECT id FROM kit_attendees')).toEqual([]);
   });
 
-  it('looks a key it has not heard of yet up in the database once', async () => {
+  it('looks a key, an event code or an object it has not heard of yet up in the database once', async () => {
     const url = await cluster.database();
-    const [a, b] = [await open(url), await open(url)];
+    const b = await open(url);
     const e = event();
-    await a.saveEvent(e);
     const one = attendee(e.id);
-    // Written behind both kits' backs with no notification: only the lookup can find it.
+    // Written behind the kit's back with no notification: only the lookups can find them.
     await query(url, 'ALTER TABLE kit_attendees DISABLE TRIGGER kit_attendees_notify');
+    await query(url, 'ALTER TABLE kit_events DISABLE TRIGGER kit_events_notify');
+    await query(url, 'ALTER TABLE kit_objects DISABLE TRIGGER kit_objects_notify');
+    await query(url, 'INSERT INTO kit_events (id, code_key, doc) VALUES ($1, $2, $3)', [e.id, e.code, e]);
+    expect(b.eventByCode(e.code)).toBeUndefined();
+    expect((await b.findEventByCode(e.code.toUpperCase()))?.id).toBe(e.id);
+    expect(await b.findEventByCode('no-such-code')).toBeUndefined();
+    const thread = { id: 'th_1', type: 'thread', attendeeId: one.id, eventId: e.id, resourceId: 'r', createdAt: '' };
+    await query(url, 'INSERT INTO kit_objects (type, id, event_id, doc) VALUES ($1, $2, $3, $4)', [
+      'thread',
+      'th_1',
+      e.id,
+      thread,
+    ]);
+    expect(b.ownedObject('thread', 'th_1')).toBeUndefined();
+    expect(await b.findOwnedObject('thread', 'th_1')).toEqual(thread);
+    expect(await b.findOwnedObject('thread', 'th_nope')).toBeUndefined();
     await query(url, 'INSERT INTO kit_attendees (id, event_id, key_hash, doc) VALUES ($1, $2, $3, $4)', [
       one.id,
       e.id,
