@@ -261,7 +261,8 @@ export class PgStore implements StoreDriver {
     };
   }
 
-  async replaceAll(contents: StoreContents): Promise<void> {
+  /** Nothing is kept aside: the database's own backups (pg_dump) are the organizer's, not the kit's. */
+  async replaceAll(contents: StoreContents): Promise<{ previous?: string }> {
     if (this.#closed) throw closedError();
     await Promise.allSettled([...this.#writes]);
     await this.#write(async (c) => {
@@ -299,6 +300,7 @@ export class PgStore implements StoreDriver {
       // The new contents, read back in the same transaction, become this instance's cache at commit.
       return { result: await readSnapshot(c, this.#box), effects: [] };
     }).then((snapshot) => this.#cache.load(snapshot));
+    return {};
   }
 
   async close(): Promise<void> {
