@@ -7,19 +7,24 @@
  * the JSON store refuses a newer file, rather than used with a schema this
  * kit cannot read.
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { migrations as known, type Migration } from './migrations/index.js';
+import { clientConfig } from './pool.js';
 
 /** The advisory lock's key: any fixed number, the same for every kit ("kitm" in ASCII). */
 const LOCK_KEY = 0x6b69746d;
 
-/** Applies the missing migrations; returns those this call applied (none when another instance did). */
-export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = known): Promise<Migration[]> {
-  const client = await pool.connect();
-  let broken: Error | undefined;
+/**
+ * Applies the missing migrations on a connection of its own (no statement or query timeout: waiting for
+ * another instance's migration, or a long one, is not a failure); returns those this call applied (none
+ * when another instance did).
+ */
+export async function migrate(url: string, migrations: readonly Migration[] = known): Promise<Migration[]> {
+  const client = new pg.Client({ ...clientConfig(url), statement_timeout: undefined, query_timeout: undefined });
+  // A dropped connection rejects the query in progress; without a listener it would also crash the kit.
+  client.on('error', () => undefined);
+  await client.connect();
   try {
-    // Waiting for another instance's migration must not hit the statement timeout.
-    await client.query('SET statement_timeout = 0');
     await client.query('SELECT pg_advisory_lock($1)', [LOCK_KEY]);
     try {
       await client.query(
@@ -52,12 +57,9 @@ export async function migrate(pool: pg.Pool, migrations: readonly Migration[] = 
       }
       return applied;
     } finally {
-      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch((e: Error) => {
-        broken = e;
-      });
-      await client.query('RESET statement_timeout').catch(() => undefined);
+      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     }
   } finally {
-    client.release(broken);
+    await client.end().catch(() => undefined);
   }
 }

@@ -28,7 +28,7 @@ export async function openPgStore(url: string, box: SecretBox, health: StoreHeal
   const pool = openPool(url);
   let store: PgStore | undefined;
   try {
-    const applied = await migrate(pool);
+    const applied = await migrate(url);
     for (const m of applied) log(`[store] Database schema: applied migration ${m.version} (${m.name}).`);
     store = new PgStore({ pool, url, box, health, log });
     await store.start();

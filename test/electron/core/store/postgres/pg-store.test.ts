@@ -12,7 +12,6 @@ import { KitError } from '../../../../../electron/core/errors.js';
 import { migrate } from '../../../../../electron/core/store/postgres/migrate.js';
 import { openPgStore } from '../../../../../electron/core/store/postgres/open-pg-store.js';
 import type { PgStore } from '../../../../../electron/core/store/postgres/pg-store.js';
-import { openPool } from '../../../../../electron/core/store/postgres/pool.js';
 import type { StoredAttendee } from '../../../../../electron/core/store/schema.js';
 import { type SecretBox, secretBoxFromKey } from '../../../../../electron/core/store/secret-box.js';
 import { StoreHealth } from '../../../../../electron/core/store/store-health.js';
@@ -106,9 +105,7 @@ describe('PostgreSQL store', () => {
 
   it('two kits starting at once on an empty database: one migrates, the other waits and finds it done', async () => {
     const url = await cluster.database();
-    const pools = [openPool(url), openPool(url), openPool(url)];
-    const applied = await Promise.all(pools.map((p) => migrate(p)));
-    await Promise.all(pools.map((p) => p.end()));
+    const applied = await Promise.all([migrate(url), migrate(url), migrate(url)]);
     expect(applied.map((a) => a.length).sort()).toEqual([0, 0, 1]);
     expect(await query(url, 'SELECT version FROM kit_migrations')).toEqual([{ version: 1 }]);
   });
