@@ -29,6 +29,8 @@ const usage = `Usage: ai-proxy-kit serve [options]
   --store <url>        keep the event store in PostgreSQL (postgres://user:password@host:5432/db), shared by
                        every kit started with the same URL (also KIT_STORE_URL); default: the JSON file in
                        the data dir. Every kit on one database needs the same <data-dir>/secret.key
+  --instance <name>    with --store: this kit's name in the live traffic every kit on the database shows
+                       (also KIT_INSTANCE; default: host name and LAN port)
   --no-demo            do not create the demo event in an empty store
   --https-port <n>     also serve the LAN over HTTPS on this port (off by default; e.g. 8443), with a
                        certificate from the kit's own local CA (kept in <data-dir>/tls/ca.pem)
@@ -46,8 +48,9 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'admin-port': { type: 'string', default: '8001' },
       'data-dir': { type: 'string' },
       store: { type: 'string' },
-      'no-demo': { type: 'boolean', default: false },
+      instance: { type: 'string' },
       'trust-proxy': { type: 'string' },
+      'no-demo': { type: 'boolean', default: false },
       'https-port': { type: 'string' },
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
@@ -72,6 +75,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     demo: !values['no-demo'],
     ...proxiesArg(values['trust-proxy'] ?? process.env.KIT_TRUST_PROXY),
     ...storeArg(values.store ?? env.KIT_STORE_URL),
+    ...((values.instance ?? env.KIT_INSTANCE) ? { instanceName: values.instance ?? env.KIT_INSTANCE } : {}),
     ...httpsArgs(values['https-port'], values['tls-cert'], values['tls-key'], port),
   };
 }

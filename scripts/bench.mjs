@@ -7,16 +7,19 @@
 // the kit's RSS against the number of registered attendees. `--soak` runs
 // 10 minutes of steady load on the kit instead and checks RSS growth < 10%.
 // Options: --quick (short cells), --cell-ms N, --soak-minutes N, --json FILE. `--store` measures what
-// durable writes cost instead (scripts/bench/store.mjs); `--console` the console's live traffic screen at
-// 200 records/s (scripts/bench/console.mjs); `--realtime` the Realtime API relay with 200 voice sessions
-// (scripts/bench/realtime.mjs); `--fairness` the fair queue of a resource limited in flight
-// (scripts/bench/fairness.mjs); `--backup` sealing and opening backups (scripts/bench/backup.mjs).
+// durable writes cost instead (scripts/bench/store.mjs); `--store postgres` (or a postgres:// URL) the
+// kit on PostgreSQL beside the JSON store, one instance and two (scripts/bench/conference.mjs);
+// `--console` the console's live traffic screen at 200 records/s (scripts/bench/console.mjs); `--realtime`
+// the Realtime API relay with 200 voice sessions (scripts/bench/realtime.mjs); `--fairness` the fair queue
+// of a resource limited in flight (scripts/bench/fairness.mjs); `--backup` sealing and opening backups
+// (scripts/bench/backup.mjs).
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { backupBench, backupReport } from './bench/backup.mjs';
+import { conferenceBench, conferenceReport } from './bench/conference.mjs';
 import { consoleBench, consoleMisses, consoleReport } from './bench/console.mjs';
 import { fairnessBench, fairnessMisses, fairnessReport } from './bench/fairness.mjs';
 import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
@@ -28,7 +31,12 @@ import { checkTarget, freePort, spell, startKit, uploadOps } from './bench/targe
 import { KIT_NODE_FLAGS } from './node-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// `--store` alone is the durable-writes bench; `--store postgres` or `--store postgres://…` the PostgreSQL one.
+const argv = process.argv.slice(2);
+const storeAt = argv.indexOf('--store');
+if (storeAt >= 0 && !/^postgres/i.test(argv[storeAt + 1] ?? '')) argv.splice(storeAt + 1, 0, 'files');
 const { values: opt } = parseArgs({
+  args: argv,
   options: {
     quick: { type: 'boolean', default: false },
     soak: { type: 'boolean', default: false },
@@ -41,8 +49,11 @@ const { values: opt } = parseArgs({
     /** Writes a CPU profile of the kit (node --cpu-prof) into this directory. */
     profile: { type: 'string' },
     'skip-scaling': { type: 'boolean', default: false },
-    /** Measures what durable writes cost instead (scripts/bench/store.mjs). */
-    store: { type: 'boolean', default: false },
+    /**
+     * Alone: measures what durable writes cost instead (scripts/bench/store.mjs). `postgres` or a URL: the
+     * kit on PostgreSQL, one instance and two, beside the JSON store (scripts/bench/conference.mjs).
+     */
+    store: { type: 'string' },
     /** With --store: another built kit to compare with (its root folder). */
     'store-kit': { type: 'string' },
     /** Measures the console's live traffic screen under load instead (scripts/bench/console.mjs). */
@@ -78,19 +89,21 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function cell(targets, op, deployment, c, ms) {
   const parts = new Map(targets.map((t) => [t.name, []]));
   const cpu = new Map(targets.map((t) => [t.name, 0]));
+  // A target served by several processes (kit instances behind a round-robin client) sums their CPU.
+  const cpuOf = (t) => (t.pids ?? [t.pid]).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
-      const pool = client(t.origin, c);
+      const pool = t.connect ? t.connect(c) : client(t.origin, c);
       let before = 0;
       const r = await closedLoop(pool, spell(t, op, deployment), {
         workers: c,
         ms: ms / ROUNDS,
         warmMs: round === 0 ? 1000 : 250,
         onRecord: () => {
-          before = cpuMsOf(t.pid);
+          before = cpuOf(t);
         },
       });
-      cpu.set(t.name, cpu.get(t.name) + cpuMsOf(t.pid) - before);
+      cpu.set(t.name, cpu.get(t.name) + cpuOf(t) - before);
       await pool.close();
       parts.get(t.name).push(r);
     }
@@ -271,6 +284,20 @@ async function main() {
     const rows = await backupBench({ rounds: opt.quick ? 1 : 3, log });
     console.log(backupReport(rows));
     if (opt.json) writeJson(opt.json, { machine, backup: rows });
+    return;
+  }
+  if (opt.store && opt.store !== 'files') {
+    const up = await startProcess('upstream', node, [join(root, 'scripts/bench/upstream.mjs')], {
+      ready: /READY (\d+)/,
+    });
+    try {
+      const upstream = `http://127.0.0.1:${up.match[1]}`;
+      const rows = await conferenceBench({ store: opt.store, upstream, cell, cellMs, log });
+      console.log(conferenceReport(rows));
+      if (opt.json) writeJson(opt.json, { machine, conference: rows });
+    } finally {
+      await up.stop();
+    }
     return;
   }
   if (opt.store) {

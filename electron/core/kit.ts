@@ -8,10 +8,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { KitInfo, StoreDriverInfo } from '../../shared/types.js';
 import { createAdminServer } from './admin/http-binding.js';
 import { createAdminService, type Handlers } from './admin/service.js';
+import { type Conference, openConference } from './conference.js';
 import { adminToken, DEFAULT_PORTS } from './config.js';
 import { type DataDirLock, lockDataDir } from './data-dir-lock.js';
 import { KeepAwake, type WakeLock } from './event-day/keep-awake.js';
@@ -107,6 +109,11 @@ export interface KitOptions {
    * same URL; absent: the JSON store in the data dir.
    */
   storeUrl?: string;
+  /**
+   * With `storeUrl`: this instance's name in the live traffic every instance shows (default: the host name
+   * and the LAN port).
+   */
+  instanceName?: string;
 }
 
 export interface Kit {
@@ -189,8 +196,13 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
   const feed = new TrafficFeed();
   const ledger = new UsageLedger(store, opts.usageFlushMs, now);
   const ownership = new Ownership(store, ledger);
-  const allowances = new LocalAllowanceBank(ledger);
-  const gate = new LocalAdmissionGate(now);
+  const localGate = new LocalAdmissionGate(now);
+  // Kit instances on one database count limits for the event as a whole; a kit of its own, in its ledger.
+  const conference: Conference | undefined = opts.storeUrl
+    ? openConference({ storeUrl: opts.storeUrl, ledger, localGate, feed, now, log: opts.log ?? consoleLog })
+    : undefined;
+  const allowances = conference?.allowances ?? new LocalAllowanceBank(ledger);
+  const gate = conference?.gate ?? localGate;
   const realtime = createRealtime({ store, ledger, allowances, gate, feed, upstream, now });
   const proxy = createProxy({
     store,
@@ -286,7 +298,13 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
       ).port;
   } catch (e) {
     const servers = [lan, admin, ...(lanSecure ? [lanSecure] : [])];
-    await Promise.all([...servers.map(closeServer), playground.close(), upstream.close(), realtime.close()]);
+    await Promise.all([
+      ...servers.map(closeServer),
+      playground.close(),
+      upstream.close(),
+      realtime.close(),
+      ...(conference ? [conference.close()] : []),
+    ]);
     throw e;
   }
 
@@ -306,6 +324,14 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
   });
   await keepAwake.start();
   await readiness.start();
+  if (conference) {
+    const name = opts.instanceName ?? `${hostname()}:${port}`;
+    await conference
+      .shareTraffic(name)
+      .catch((e: Error) =>
+        (opts.log ?? consoleLog)(`[traffic] Other instances' live traffic cannot be shown: ${e.message}`),
+      );
+  }
 
   return {
     store,
@@ -329,6 +355,7 @@ async function buildKit(opts: KitOptions, lock: DataDirLock): Promise<Kit> {
       feed.close();
       await Promise.all([closeServer(lan), closeServer(admin), ...(lanSecure ? [closeServer(lanSecure)] : [])]);
       await Promise.all([playground.close(), upstream.close()]);
+      await (conference ?? allowances).close();
       await ledger.close();
       await store.close();
       lock.release();

@@ -2,7 +2,7 @@
 // headless with the upstream's deployments and issued attendee keys, and how
 // direct, the floor, Portkey and the kit each spell a chat, stream or
 // embeddings request. Shared by `bench.mjs` and ad-hoc profiling scripts.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,9 +71,14 @@ export async function admin(kit, method, input = {}) {
   return body;
 }
 
-/** The built kit, headless, with the upstream's deployments and `attendees` issued keys. */
-export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = root) {
+/**
+ * The built kit, headless, with the upstream's deployments and `attendees` issued keys. `storeUrl`: its
+ * store in PostgreSQL; `joining`: another kit on that database whose event it serves too (its secret key is
+ * copied over, as an organizer would, and nothing is created again).
+ */
+export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = root, { storeUrl, joining } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kit-bench-'));
+  if (joining) copyFileSync(join(joining.dataDir, 'secret.key'), join(dataDir, 'secret.key'));
   const token = 'bench-admin-token';
   const p = await startProcess(
     'kit',
@@ -92,6 +97,7 @@ export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = roo
       '--data-dir',
       dataDir,
       '--no-demo',
+      ...(storeUrl ? ['--store', storeUrl] : []),
     ],
     {
       cwd: kitRoot,
@@ -102,6 +108,15 @@ export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = roo
   );
   const lan = /(http:\/\/127\.0\.0\.1:\d+)\/api\/v1/.exec(p.output())?.[1];
   const kit = { ...p, adminUrl: p.match[1], token, origin: lan, dataDir };
+  const stop = p.stop;
+  kit.stop = async () => {
+    await stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  if (joining) {
+    kit.keys = joining.keys;
+    return kit;
+  }
   const resourceIds = [];
   for (const deployment of ['gap0', 'gap5', 'embed', 'whisper']) {
     const r = await admin(kit, 'resources.create', {
@@ -133,11 +148,6 @@ export async function startKit(upstream, attendees, nodeArgs = [], kitRoot = roo
     const issued = await admin(kit, 'attendees.issue', { eventId: event.id, count: Math.min(500, left) });
     kit.keys.push(...issued.map((k) => k.apiKey));
   }
-  const stop = p.stop;
-  kit.stop = async () => {
-    await stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  };
   return kit;
 }
 
@@ -147,7 +157,7 @@ export function spell(target, op, deployment) {
   const azurePath = `/openai/deployments/${deployment}/${op === 'embeddings' ? 'embeddings' : 'chat/completions'}?api-version=${API_VERSION}`;
   const body = bodies[op];
   const json = { 'content-type': 'application/json' };
-  switch (target.name) {
+  switch (target.spelling ?? target.name) {
     case 'direct':
     case 'floor':
       return () => ({ path: azurePath, headers: { ...json, 'api-key': UPSTREAM_KEY }, body });

@@ -5,7 +5,7 @@
  * call entering; leaving is told without waiting). Every few seconds an
  * instance writes its whole count again (its heartbeat): a leave the
  * database missed is mended, and the counts of an instance that stopped
- * beating (killed, cut off) stop counting after 15 seconds, so a crash
+ * beating (killed, cut off) stop counting after `STALE_MS`, so a crash
  * never locks an attendee out.
  */
 
@@ -19,6 +19,8 @@ export interface InFlightVault {
   beat(instanceId: string, counts: ReadonlyMap<string, number>): Promise<void>;
 }
 
+/** An instance whose heartbeat is older than this no longer counts. */
+export const STALE_MS = 15_000;
 const BEAT_MS = 5000;
 
 export class SharedInFlight {

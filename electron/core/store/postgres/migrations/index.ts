@@ -5,6 +5,7 @@
  * `kit_migrations`. A new one is a new file with the next version, added here.
  */
 import initial from './001-initial.js';
+import allowances from './002-allowances.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, allowances];

@@ -155,6 +155,7 @@ describe('two kits on one database', () => {
     ]);
     expect(lines.filter((l) => l.includes('applied migration'))).toEqual([
       '[store] Database schema: applied migration 1 (initial).',
+      '[store] Database schema: applied migration 2 (allowances).',
     ]);
     expect(a.info().storeDriver).toEqual({ kind: 'postgres', location: url });
     expect(b.info().store.state).toBe('ok');
