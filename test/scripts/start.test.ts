@@ -9,10 +9,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REFUSED_PORT } from '../support/refused-port.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -23,15 +23,6 @@ async function tempDir(): Promise<string> {
   const d = await mkdtemp(join(tmpdir(), 'kit-start-'));
   dirs.push(d);
   return d;
-}
-
-/** A local port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return port;
 }
 
 /** Runs `node scripts/start.mjs` until `until` shows in its output (then stops it) or it exits. */
@@ -76,7 +67,7 @@ describe('npm start', () => {
   it.skipIf(runtimePresent)(
     'with a display but no way to download the runtime, says why in one line and starts the headless kit',
     async () => {
-      const out = await start({ DISPLAY: ':99', ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/` }, RUNNING);
+      const out = await start({ DISPLAY: ':99', ELECTRON_MIRROR: `http://127.0.0.1:${REFUSED_PORT}/` }, RUNNING);
       expect(out).toContain('Fetching the Electron runtime');
       expect(out).toMatch(/Starting the headless kit because the Electron runtime could not be downloaded \(.+\)/);
       // One line, not Electron's installer stack trace.

@@ -5,11 +5,11 @@
  * it, bounded attempts, the OpenAI-compatible fallback tier with its model
  * override, never a retry once bytes reached the client, and the timeouts.
  */
-import { createServer } from 'node:net';
 import { AzureOpenAI } from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Emulator, json, startEmulator } from '../../../../support/emulator.js';
 import { eventInput, startKit, type TestKit } from '../../../../support/kit.js';
+import { REFUSED_PORT } from '../../../../support/refused-port.js';
 
 const API_VERSION = '2024-10-21';
 let kit: TestKit | undefined;
@@ -27,14 +27,8 @@ async function emulator(chunkDelayMs = 0): Promise<Emulator> {
   return e;
 }
 
-/** A port with nothing listening on it. */
-async function deadUrl(): Promise<string> {
-  const s = createServer();
-  await new Promise<void>((ok) => s.listen(0, '127.0.0.1', ok));
-  const { port } = s.address() as { port: number };
-  await new Promise<void>((ok) => s.close(() => ok()));
-  return `http://127.0.0.1:${port}`;
-}
+/** An upstream with nothing listening on its port. */
+const DEAD_URL = `http://127.0.0.1:${REFUSED_PORT}`;
 
 type Spec = { url: string; kind?: 'azure-openai' | 'openai-compatible'; weight?: number; upstreamDeployment?: string };
 
@@ -129,7 +123,7 @@ describe('failover', { timeout: 30_000 }, () => {
   });
 
   it('fails over on 5xx and on connect errors, and reports both in health', async () => {
-    const dead = await deadUrl();
+    const dead = DEAD_URL;
     const a = await emulator();
     const b = await emulator();
     const { client, ids } = await setup([{ url: dead }, { url: a.url }, { url: b.url }]);
@@ -166,7 +160,7 @@ describe('failover', { timeout: 30_000 }, () => {
   });
 
   it('answers 502 upstream_unavailable when no resource can be reached', async () => {
-    const { apiKey, event } = await setup([{ url: await deadUrl() }, { url: await deadUrl() }]);
+    const { apiKey, event } = await setup([{ url: DEAD_URL }, { url: DEAD_URL }]);
     const res = await fetch(`${kit!.apiBase}/openai/deployments/gpt/chat/completions?api-version=${API_VERSION}`, {
       method: 'POST',
       headers: { 'api-key': apiKey, 'content-type': 'application/json' },
