@@ -57,7 +57,7 @@ describe('ai-proxy-kit serve', () => {
       ])
         expect(out).toMatch(new RegExp(`^  (ok |!  |NO ) ${title}: `, 'm'));
       expect(out).toMatch(
-        /Keep awake: (Keeping this computer awake until \d\d:\d\d \(\S+\)|Cannot keep this computer awake: .+\n\s+→ .*(suspend|sleep))/,
+        /Keep awake: (Keeping this computer awake until (\w{3} )?\d\d:\d\d \(\S+\)|Cannot keep this computer awake: .+\n\s+→ .*(suspend|sleep))/,
       );
       const consoleUrl = /http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+)/.exec(out);
       expect(consoleUrl).not.toBeNull();
