@@ -59,9 +59,11 @@ function fromWire(v: unknown): Wire | undefined {
   return r as unknown as Wire;
 }
 
+const payloadHead = (instance: string) => `{"i":${JSON.stringify(instance)},"r":[`;
+
 /** Splits records into payloads under the bus's limit, each `{"i": instance, "r": [records]}`. */
 export function payloadsOf(instance: string, records: TrafficRecord[]): string[] {
-  const head = `{"i":${JSON.stringify(instance)},"r":[`;
+  const head = payloadHead(instance);
   const out: string[] = [];
   let parts: string[] = [];
   let bytes = Buffer.byteLength(head) + 2;
@@ -86,12 +88,15 @@ export class SharedTraffic {
   readonly #feed: TrafficFeed;
   readonly #bus: TrafficBus;
   readonly #instance: string;
+  /** How this instance's own payloads begin: the bus hands them back too, and they are dropped unparsed. */
+  readonly #ownHead: string;
   #unsubscribe: (() => void) | undefined;
 
   constructor(feed: TrafficFeed, bus: TrafficBus, instance: string) {
     this.#feed = feed;
     this.#bus = bus;
     this.#instance = instance;
+    this.#ownHead = payloadHead(instance);
   }
 
   async start(): Promise<void> {
@@ -105,6 +110,7 @@ export class SharedTraffic {
   }
 
   #received(payload: string): void {
+    if (payload.startsWith(this.#ownHead)) return;
     let msg: { i?: unknown; r?: unknown };
     try {
       msg = JSON.parse(payload) as { i?: unknown; r?: unknown };
