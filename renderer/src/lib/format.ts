@@ -8,6 +8,8 @@ export const fmtCompact = (n: number): string => (Math.abs(n) < 10_000 ? nf.form
 
 export function fmtMs(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '—';
+  // Below 10 ms a tenth matters (a LAN call's latency, a chart's 0.5 ms gridline, which rounding showed as "1 ms").
+  if (ms < 10) return `${nf.format(ms)} ms`;
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
 }
 
