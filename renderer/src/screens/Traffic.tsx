@@ -101,7 +101,7 @@ export function Traffic() {
           <Tile
             label="Tokens / min"
             value={fmtCompact(minute.tokens)}
-            sub={`${fmtCompact(model.total)} requests seen`}
+            sub={`${fmtCompact(model.total)} ${model.total === 1 ? 'request' : 'requests'} seen`}
           />
         </div>
         <div className="grid cols-2">
