@@ -21,6 +21,7 @@ import { retryDeadline } from '../upstream/health.js';
 import { admit } from './admit.js';
 import { rankCandidates } from './balance.js';
 import type { ProxyCall } from './call.js';
+import { exchange, type UpstreamAnswer } from './exchange.js';
 import type { ForwardPlan } from './plan.js';
 import { fitBody, prepare } from './prepare.js';
 import { type RelayOutcome, relay, upstreamFailure } from './relay.js';
@@ -83,17 +84,17 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
         const last = i === attempts - 1 || !replayable;
         const url = splitUrl(req.url);
         dispatched = true;
-        let response: Dispatcher.ResponseData;
+        let response: UpstreamAnswer;
         try {
-          response = await upstream.dispatcher.request({
+          const sending: Dispatcher.DispatchOptions = {
             origin: url.origin,
             path: url.path,
             method: (req.method ?? call.req.method ?? 'GET') as Dispatcher.HttpMethod,
             headers,
             body,
-            signal: call.signal.asAbortSignal,
-            ...(req.idleTimeoutMs !== undefined ? { bodyTimeout: req.idleTimeoutMs } : {}),
-          });
+          };
+          if (req.idleTimeoutMs !== undefined) sending.bodyTimeout = req.idleTimeoutMs;
+          response = await exchange(upstream.dispatcher, sending, call.signal);
         } catch (e) {
           if (call.signal.aborted) return;
           failure = upstreamFailure(e, resource);
@@ -113,7 +114,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
         }
         if (retryableStatus(status) && !last) {
           // Nothing reached the client yet: drop this answer and try the next resource.
-          await response.body.dump().catch(() => undefined);
+          await response.dump();
           continue;
         }
         call.record.ttfbMs = now() - call.started;

@@ -3,9 +3,10 @@
  * resources that can serve it, how to build the request for each, and what
  * the call is for the event's limits and usage.
  */
-import type { Dispatcher } from 'undici';
+
 import type { Resource } from '../../../../shared/types.js';
 import type { CappedOperation } from '../metering/limits.js';
+import type { AnswerHeaders } from './exchange.js';
 import type { ResponseHook } from './relay.js';
 import type { UpstreamRequest } from './upstream-request.js';
 
@@ -34,5 +35,5 @@ export interface ForwardPlan {
    * created object durably, filter a list, note ids arriving in a stream).
    * Called only for the answer that is relayed, never for one failed over.
    */
-  respond?(resource: Resource, status: number, headers: Dispatcher.ResponseData['headers']): ResponseHook | undefined;
+  respond?(resource: Resource, status: number, headers: AnswerHeaders): ResponseHook | undefined;
 }

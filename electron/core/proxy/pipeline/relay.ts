@@ -6,13 +6,12 @@
  * whole and rewrite it (ownership filtering).
  */
 import type { OutgoingHttpHeaders } from 'node:http';
-import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { Resource } from '../../../../shared/types.js';
 import { errorBody, KitError, toKitError } from '../../errors.js';
 import { UsageChunkFilter } from '../metering/sse-usage-filter.js';
 import { UsageTap } from '../metering/usage.js';
 import type { ProxyCall } from './call.js';
+import type { AnswerHeaders, UpstreamAnswer } from './exchange.js';
 
 /** How one upstream answer is looked at on its way back. */
 export interface ResponseHook {
@@ -61,11 +60,7 @@ const dropResponseHeaders = new Set([
   'access-control-max-age',
 ]);
 
-function responseHeaders(
-  up: Dispatcher.ResponseData['headers'],
-  dropLength: boolean,
-  ownRateHeaders: boolean,
-): OutgoingHttpHeaders {
+function responseHeaders(up: AnswerHeaders, dropLength: boolean, ownRateHeaders: boolean): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
   for (const k in up) {
     const v = up[k];
@@ -89,7 +84,7 @@ export interface RelayOutcome {
 
 export async function relay(
   call: ProxyCall,
-  response: Dispatcher.ResponseData,
+  response: UpstreamAnswer,
   opts: { stripUsage?: boolean; hook?: ResponseHook | undefined; ownedUsage?: boolean } = {},
 ): Promise<RelayOutcome> {
   const { res } = call;
@@ -108,32 +103,29 @@ export async function relay(
   if (isStream) res.flushHeaders();
 
   const tap = new UsageTap(contentType, opts.ownedUsage);
+  const onChunk = hook?.chunk;
+  let refused: KitError | undefined;
   try {
-    if (!hook?.chunk) {
-      // Most answers: read with events rather than an async iterator, which costs a dozen objects a call.
-      await eachChunk(response.body, (chunk) => {
-        tap.push(chunk);
-        const out = filter ? filter.push(chunk) : chunk;
-        if (out.length && !res.write(out)) return drained(call);
-      });
-    } else
-      for await (const chunk of response.body as AsyncIterable<Buffer>) {
-        tap.push(chunk);
-        let seen = chunk;
-        if (hook?.chunk) {
-          try {
-            seen = (await hook.chunk(chunk)) ?? chunk;
-          } catch (e) {
-            // The hook refused this chunk (an object whose ownership cannot be saved): it is not sent.
-            response.body.destroy();
-            endWithError(call, isStream, toKitError(e));
-            return { read: tap.end(), clientGone: false };
-          }
-        }
-        const out = filter ? filter.push(seen) : seen;
-        if (out.length && !res.write(out)) await drained(call);
-      }
+    await response.read((chunk) => {
+      tap.push(chunk);
+      if (!onChunk) return send(call, filter ? filter.push(chunk) : chunk);
+      return Promise.resolve(onChunk(chunk)).then(
+        (seen) => {
+          const out = seen ?? chunk;
+          return send(call, filter ? filter.push(out) : out);
+        },
+        (e: unknown) => {
+          // The hook refused this chunk (an object whose ownership cannot be saved): it is not sent.
+          refused = toKitError(e);
+          throw refused;
+        },
+      );
+    });
   } catch (e) {
+    if (refused) {
+      endWithError(call, isStream, refused);
+      return { read: tap.end(), clientGone: false };
+    }
     if (call.signal.aborted) return { read: tap.end(), clientGone: true };
     // Headers are gone; cutting the connection is the only way left to say "incomplete".
     const code = (e as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT' ? 'upstream_timeout' : 'upstream_unavailable';
@@ -150,37 +142,36 @@ export async function relay(
 /** Holds a whole answer (bounded), lets the hook rewrite it, and sends the result with its own length. */
 async function relayHeld(
   call: ProxyCall,
-  response: Dispatcher.ResponseData,
+  response: UpstreamAnswer,
   rewrite: (body: Buffer) => Promise<Buffer>,
   ownedUsage = false,
 ): Promise<RelayOutcome> {
   const contentType = response.headers['content-type'] as string | undefined;
   const tap = new UsageTap(contentType, ownedUsage);
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let whole: Buffer;
   try {
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_HELD_RESPONSE_BYTES) {
-        response.body.destroy();
-        call.record.errorCode = 'body_too_large';
-        call.res.destroy();
-        return { read: tap.end(), brokenCode: 'upstream_unavailable', clientGone: false };
-      }
-      tap.push(chunk);
-      chunks.push(chunk);
-    }
+    whole = await response.whole(MAX_HELD_RESPONSE_BYTES, heldTooLarge);
   } catch (e) {
+    if (e === heldTooLargeError) {
+      call.record.errorCode = 'body_too_large';
+      call.res.destroy();
+      return { read: tap.end(), brokenCode: 'upstream_unavailable', clientGone: false };
+    }
     if (call.signal.aborted) return { read: tap.end(), clientGone: true };
     throw upstreamFailure(e, { deployment: call.record.deployment ?? '' });
   }
-  const body = await rewrite(Buffer.concat(chunks, size));
+  tap.push(whole);
+  const body = await rewrite(whole);
   const headers = responseHeaders(response.headers, true, call.ownRateHeaders);
   headers['content-length'] = body.length;
   call.res.writeHead(response.statusCode, headers);
   call.res.end(body);
   return { read: tap.end(), clientGone: false };
 }
+
+/** A held answer past its limit: one error object, told apart from upstream's by identity. */
+const heldTooLargeError = new Error('The answer is larger than the kit holds.');
+const heldTooLarge = () => heldTooLargeError;
 
 /**
  * Ends a response whose headers are gone with an error: an SSE `error` event in the SDKs' error shape
@@ -195,52 +186,10 @@ function endWithError(call: ProxyCall, isStream: boolean, e: KitError): void {
   call.res.end(`event: error\ndata: ${errorBody(e)}\n\n`);
 }
 
-/**
- * Hands each chunk of `body` to `each` as it arrives; a promise `each`
- * returns (a full socket draining) pauses the body until it settles.
- * Resolves once the body ended and the last chunk was handled; rejects with
- * the body's error, or when it closes before its end.
- */
-function eachChunk(body: Readable, each: (chunk: Buffer) => Promise<void> | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let pending = false;
-    let ended = false;
-    const done = (e?: unknown) => {
-      body.off('data', onData);
-      body.off('end', onEnd);
-      // The error listener stays: a body that fails after its end must not take the process down.
-      body.off('close', onClose);
-      if (e) reject(e);
-      else resolve();
-    };
-    const onData = (chunk: Buffer) => {
-      const wait = each(chunk);
-      if (!wait) return;
-      pending = true;
-      body.pause();
-      wait.then(() => {
-        pending = false;
-        if (ended) done();
-        else body.resume();
-      }, done);
-    };
-    const onEnd = () => {
-      ended = true;
-      if (!pending) done();
-    };
-    const onClose = () => {
-      if (!ended)
-        done(
-          Object.assign(new Error('The upstream answer closed before its end.'), {
-            code: 'ERR_STREAM_PREMATURE_CLOSE',
-          }),
-        );
-    };
-    body.on('data', onData);
-    body.on('end', onEnd);
-    body.on('error', done);
-    body.on('close', onClose);
-  });
+/** Writes a chunk to the client; a full socket gives a promise that settles once it drained (or the client left). */
+function send(call: ProxyCall, out: Buffer): Promise<void> | undefined {
+  if (out.length && !call.res.write(out)) return drained(call);
+  return undefined;
 }
 
 function drained(call: ProxyCall): Promise<void> {
