@@ -17,7 +17,7 @@ import type { KitEvent } from '../../../shared/types.js';
 import { dayIn, nextMidnight } from '../../../shared/zoned-time.js';
 import { presentedKey } from '../auth/attendee-auth.js';
 import { KitError } from '../errors.js';
-import { hashKey, sameHash } from '../registration/keys.js';
+import { hashKey } from '../registration/keys.js';
 import { signUpWithSharedCode } from '../registration/shared-code.js';
 import type { StoredAttendee } from '../store/schema.js';
 import type { StoreDriver } from '../store/store-driver.js';
@@ -71,7 +71,7 @@ async function callerOf(store: StoreDriver, code: string, headers: IncomingHttpH
     (await store.findAttendeeByKeyHash?.(hash)) ??
     (await signUpWithSharedCode(store, key, hash, now));
   const event = store.eventByCode(code);
-  if (!attendee || !sameHash(hash, attendee.keyHash) || !event || attendee.eventId !== event.id) {
+  if (!attendee || attendee.keyHash !== hash || !event || attendee.eventId !== event.id) {
     throw new KitError('invalid_api_key', 'This key is not a key of this event.');
   }
   if (event.archivedAt) throw new KitError('registration_closed', 'This event is over: the organizer has archived it.');

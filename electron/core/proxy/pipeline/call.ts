@@ -120,6 +120,17 @@ export class ProxyCall {
   /** The body to send upstream: the client's bytes as read, or the edited JSON. */
   async body(): Promise<Buffer> {
     this.#body ??= await readBody(this.req, this.deps.maxBodyBytes);
+    return this.#fitted(this.#body);
+  }
+
+  /** The body to send upstream if it was read already (no promise, no microtask on the hot path); else undefined. */
+  bodyIfRead(): Buffer | undefined {
+    return this.#body && this.#fitted(this.#body);
+  }
+
+  /** The body as read with the members set since written in (once: the result is kept as the body). */
+  #fitted(read: Buffer): Buffer {
+    this.#body = read;
     if (this.#edited && this.#json) {
       this.#body = Buffer.from(JSON.stringify(this.#json));
       this.#edited = false;
@@ -204,6 +215,11 @@ export function withMembers(body: Buffer, members: string[]): Buffer {
   )
     next++;
   const empty = body[next] === 0x7d;
-  const head = Buffer.from(`{${members.join(',')}${empty ? '' : ','}`);
-  return Buffer.concat([head, body.subarray(open + 1)]);
+  const head = `{${members.join(',')}${empty ? '' : ','}`;
+  // One allocation: the new members, then the client's bytes after its `{`.
+  const headBytes = Buffer.byteLength(head);
+  const out = Buffer.allocUnsafe(headBytes + body.length - open - 1);
+  out.write(head, 0, 'utf8');
+  body.copy(out, headBytes, open + 1);
+  return out;
 }

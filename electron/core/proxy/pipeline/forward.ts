@@ -79,7 +79,7 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
           upstream.health.failed(resource.id, failure.message, now());
           continue;
         }
-        const body = req.body === undefined ? await call.body() : req.body;
+        const body = req.body !== undefined ? req.body : (call.bodyIfRead() ?? (await call.body()));
         const replayable = !(body instanceof Readable);
         const last = i === attempts - 1 || !replayable;
         const url = splitUrl(req.url);
