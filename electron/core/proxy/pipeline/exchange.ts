@@ -34,6 +34,14 @@ export interface UpstreamAnswer {
   destroy(): void;
 }
 
+/**
+ * Chunks that arrive before the reader (the relay starts within a microtask
+ * or two of the headers) are kept without pausing the parser, up to this
+ * much; a pause costs undici an unshift, a re-read and a second parse of the
+ * socket's data, on every answer.
+ */
+const EARLY_LIMIT = 256 * 1024;
+
 /** A failover answer's body up to this size is read to its end so its connection can be used again. */
 const DUMP_LIMIT = 128 * 1024;
 
@@ -69,8 +77,9 @@ class ExchangeHandler implements UpstreamAnswer {
   readonly #signal: CallSignal;
   #abort: ((reason: Error) => void) | undefined;
   #resume: (() => void) | undefined;
-  /** Chunks that arrived before a reader did (the parser is paused after the first). */
+  /** Chunks that arrived before a reader did (the parser is paused once they pass `EARLY_LIMIT`). */
   #early: Buffer[] | undefined;
+  #earlyBytes = 0;
   #each: ChunkReader | undefined;
   #done: { resolve: () => void; reject: (e: Error) => void } | undefined;
   #ended = false;
@@ -107,10 +116,12 @@ class ExchangeHandler implements UpstreamAnswer {
 
   onData(chunk: Buffer): boolean {
     const each = this.#each;
-    if (!each) {
+    if (!each || this.#early || this.#busy) {
+      // Nobody reads yet (held, the parser paused past the limit), or the reader is still on earlier chunks.
       if (this.#early) this.#early.push(chunk);
       else this.#early = [chunk];
-      return false; // nobody reads yet: hold the parser
+      this.#earlyBytes += chunk.length;
+      return !each && this.#earlyBytes < EARLY_LIMIT;
     }
     return this.#deliver(each, chunk);
   }

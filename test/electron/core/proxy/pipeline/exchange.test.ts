@@ -38,7 +38,8 @@ beforeAll(async () => {
       }, 5);
     } else if (path === '/big') {
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
-      res.end(Buffer.alloc(4 * 1024 * 1024, 0x61));
+      // Each MiB its own letter (a, b, c, d), so a reader can tell the order it got them in.
+      res.end(Buffer.concat([0x61, 0x62, 0x63, 0x64].map((l) => Buffer.alloc(1024 * 1024, l))));
     } else if (path === '/throttled') {
       res.writeHead(429, { 'content-type': 'application/json' });
       res.end('{"error":{"code":"429","message":"slow down"}}');
@@ -105,6 +106,22 @@ describe('exchange', () => {
       return new Promise((ok) => setImmediate(ok));
     });
     expect(size).toBe(4 * 1024 * 1024);
+  });
+
+  it('keeps the order of chunks that arrived before a reader that is slow from the first one', async () => {
+    const answer = await send('/big');
+    await new Promise((ok) => setTimeout(ok, 50)); // several chunks arrived and were held
+    let expected = 0;
+    let ordered = true;
+    await answer.read((c) => {
+      // Every byte's letter must be the one of the MiB its offset in the answer falls in.
+      for (let i = 0; i < c.length; i += 4096) if (c[i] !== 0x61 + ((expected + i) >> 20)) ordered = false;
+      if (c[c.length - 1] !== 0x61 + ((expected + c.length - 1) >> 20)) ordered = false;
+      expected += c.length;
+      return new Promise((ok) => setTimeout(ok, 1));
+    });
+    expect(expected).toBe(4 * 1024 * 1024);
+    expect(ordered).toBe(true);
   });
 
   it('refuses a held answer past its limit with the caller’s error', async () => {
