@@ -18,6 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { abBench, abReport } from './bench/ab.mjs';
 import { backupBench, backupReport } from './bench/backup.mjs';
 import { conferenceBench, conferenceReport } from './bench/conference.mjs';
 import { consoleBench, consoleMisses, consoleReport } from './bench/console.mjs';
@@ -71,6 +72,14 @@ const { values: opt } = parseArgs({
      * `base`: a before/after comparison within one run, where a shared machine's load falls on both.
      */
     'base-kit': { type: 'string' },
+    /**
+     * Instead of the comparison: this kit against another build (a checkout's root with its out/ built) in
+     * many short alternating rounds, medians and wins (scripts/bench/ab.mjs). The way to judge a change
+     * on a shared machine, where one cell of the comparison moves by ±15 % from run to run.
+     */
+    ab: { type: 'string' },
+    /** With --ab: alternating rounds per cell (default 12). */
+    rounds: { type: 'string', default: '12' },
     /** Only these operations (comma-separated: chat, embeddings, stream, upload). */
     ops: { type: 'string', default: 'chat,embeddings,stream,upload' },
   },
@@ -284,6 +293,27 @@ async function main() {
     const rows = await backupBench({ rounds: opt.quick ? 1 : 3, log });
     console.log(backupReport(rows));
     if (opt.json) writeJson(opt.json, { machine, backup: rows });
+    return;
+  }
+  if (opt.ab) {
+    const up = await startProcess('upstream', node, [join(root, 'scripts/bench/upstream.mjs')], {
+      ready: /READY (\d+)/,
+    });
+    try {
+      const rows = await abBench({
+        upstream: `http://127.0.0.1:${up.match[1]}`,
+        otherRoot: opt.ab,
+        ops: opt.ops.split(',').filter((o) => o === 'chat' || o === 'embeddings'),
+        concurrency: opt.quick ? [16] : [16, 64],
+        rounds: Number(opt.rounds),
+        roundMs: opt.quick ? 1000 : 2000,
+        log,
+      });
+      console.log(abReport(rows, opt.ab));
+      if (opt.json) writeJson(opt.json, { machine, ab: rows });
+    } finally {
+      await up.stop();
+    }
     return;
   }
   if (opt.store && opt.store !== 'files') {
