@@ -13,8 +13,8 @@ import type { CallSignal } from './call.js';
 
 export type AnswerHeaders = Record<string, string | string[] | undefined>;
 
-/** What the reader of an answer's body does with a chunk: a promise pauses the body until it settles. */
-export type ChunkReader = (chunk: Buffer) => Promise<unknown> | undefined | void;
+/** What the reader of an answer's body does with a chunk: a promise it returns pauses the body until it settles. */
+export type ChunkReader = (chunk: Buffer) => unknown;
 
 /** An answer whose status and headers have arrived; its body is read once, with `read`, or thrown away. */
 export interface UpstreamAnswer {
@@ -196,14 +196,14 @@ class ExchangeHandler implements UpstreamAnswer {
 
   /** Gives one chunk to the reader; false (pause the parser) while the reader's promise is pending. */
   #deliver(each: ChunkReader, chunk: Buffer): boolean {
-    let wait: ReturnType<ChunkReader>;
+    let wait: unknown;
     try {
       wait = each(chunk);
     } catch (e) {
       this.destroy(e as Error);
       return false;
     }
-    if (!wait) return !this.#error;
+    if (!(wait instanceof Promise)) return !this.#error;
     this.#busy = true;
     wait.then(
       () => {
