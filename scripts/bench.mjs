@@ -78,8 +78,11 @@ const { values: opt } = parseArgs({
      * on a shared machine, where one cell of the comparison moves by ±15 % from run to run.
      */
     ab: { type: 'string' },
-    /** With --ab: alternating rounds per cell (default 12). */
-    rounds: { type: 'string', default: '12' },
+    /**
+     * Rounds per cell: the comparison's (default 3; each cell's time is split among them) or, with --ab, the
+     * alternations (default 12). More rounds of the comparison make one cell's ratio steadier on a shared machine.
+     */
+    rounds: { type: 'string' },
     /** Only these operations (comma-separated: chat, embeddings, stream, upload). */
     ops: { type: 'string', default: 'chat,embeddings,stream,upload' },
   },
@@ -87,7 +90,7 @@ const { values: opt } = parseArgs({
 const cellMs = Number(opt['cell-ms'] ?? (opt.quick ? 1500 : 3000));
 const node = process.execPath;
 const ATTENDEES = 1000;
-const ROUNDS = 3;
+const ROUNDS = Math.max(1, Number(opt.ab ? 3 : (opt.rounds ?? 3)));
 const log = (s) => process.stderr.write(`${s}\n`);
 
 /**
@@ -256,6 +259,7 @@ async function main() {
     memGb: Math.round(totalmem() / 2 ** 30),
     platform: `${process.platform}-${process.arch}`,
     cellMs,
+    rounds: ROUNDS,
     loadBefore: loadavg()[0].toFixed(1),
   };
   log(`bench: ${machine.cpu}, ${machine.memGb} GB, Node ${machine.node}; ${cellMs} ms per cell`);
@@ -305,7 +309,7 @@ async function main() {
         otherRoot: opt.ab,
         ops: opt.ops.split(',').filter((o) => o === 'chat' || o === 'embeddings'),
         concurrency: opt.quick ? [16] : [16, 64],
-        rounds: Number(opt.rounds),
+        rounds: Number(opt.rounds ?? 12),
         roundMs: opt.quick ? 1000 : 2000,
         log,
       });

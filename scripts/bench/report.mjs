@@ -188,7 +188,7 @@ function soakReport(m, raw) {
 export function report(r) {
   const m = r.machine;
   const load = m.loadBefore ? ` Load average (1 min): ${m.loadBefore} before, ${m.loadAfter ?? '?'} after.` : '';
-  const head = `Run ${m.date} on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; ${m.cellMs} ms per cell in 3 interleaved rounds.${load}`;
+  const head = `Run ${m.date} on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}; ${m.cellMs} ms per cell in ${m.rounds ?? 3} interleaved rounds.${load}`;
   if (r.soak) return `Run on ${m.cpu}, ${m.memGb} GB RAM, ${m.platform}, Node ${m.node}.\n\n${soakReport(m, r.soak)}`;
   const peaks = table(
     ['process', 'peak RSS (MB)'],
