@@ -118,11 +118,17 @@ export async function forward(call: ProxyCall, plan: ForwardPlan): Promise<void>
           continue;
         }
         call.record.ttfbMs = now() - call.started;
-        outcome = await relay(call, response, {
-          stripUsage,
-          hook: plan.respond?.(resource, response.statusCode, response.headers),
-          ownedUsage: mayCarryObjectUsage(call.path),
-        });
+        try {
+          outcome = await relay(call, response, {
+            stripUsage,
+            hook: plan.respond?.(resource, response.statusCode, response.headers),
+            ownedUsage: mayCarryObjectUsage(call.path),
+          });
+        } catch (e) {
+          // Whatever failed (a hook, a rewrite) may have left the answer unread: let its connection go.
+          response.destroy();
+          throw e;
+        }
         if (outcome.brokenCode) {
           upstream.health.failed(resource.id, `${outcome.brokenCode} after the response started`, now());
         }

@@ -17,6 +17,8 @@ let server: Server;
 let origin: string;
 const sockets = new Set<Socket>();
 let connections = 0;
+/** The server side of the connection that last asked for `/big`. */
+let bigSocket: Socket | undefined;
 const agent = new Agent({ connections: 4, keepAliveTimeout: 10_000 });
 
 beforeAll(async () => {
@@ -37,6 +39,7 @@ beforeAll(async () => {
         }
       }, 5);
     } else if (path === '/big') {
+      bigSocket = req.socket;
       res.writeHead(200, { 'content-type': 'application/octet-stream' });
       // Each MiB its own letter (a, b, c, d), so a reader can tell the order it got them in.
       res.end(Buffer.concat([0x61, 0x62, 0x63, 0x64].map((l) => Buffer.alloc(1024 * 1024, l))));
@@ -166,6 +169,18 @@ describe('exchange', () => {
       }),
     ).rejects.toMatchObject({ code: 'UND_ERR_ABORTED' });
     expect(n).toBeLessThan(5);
+  });
+
+  it('lets the connection of an answer nobody reads go when it is destroyed', async () => {
+    const answer = await send('/big');
+    const served = bigSocket as Socket;
+    await new Promise((ok) => setTimeout(ok, 30)); // past the early limit: the parser waits for a reader
+    expect(served.destroyed).toBe(false);
+    const closed = new Promise((ok) => served.once('close', ok));
+    answer.destroy();
+    await Promise.race([closed, new Promise((ok) => setTimeout(ok, 2000))]);
+    expect(served.destroyed).toBe(true);
+    await expect(answer.read(() => undefined)).rejects.toMatchObject({ code: 'UND_ERR_ABORTED' });
   });
 
   it('is read once', async () => {
