@@ -120,17 +120,17 @@ export class ProxyCall {
   /** The body to send upstream: the client's bytes as read, or the edited JSON. */
   async body(): Promise<Buffer> {
     this.#body ??= await readBody(this.req, this.deps.maxBodyBytes);
-    return this.#fitted(this.#body);
+    return this.#fitted();
   }
 
   /** The body to send upstream if it was read already (no promise, no microtask on the hot path); else undefined. */
   bodyIfRead(): Buffer | undefined {
-    return this.#body && this.#fitted(this.#body);
+    return this.#body === undefined ? undefined : this.#fitted();
   }
 
   /** The body as read with the members set since written in (once: the result is kept as the body). */
-  #fitted(read: Buffer): Buffer {
-    this.#body = read;
+  #fitted(): Buffer {
+    const read = this.#body as Buffer;
     if (this.#edited && this.#json) {
       this.#body = Buffer.from(JSON.stringify(this.#json));
       this.#edited = false;
@@ -138,10 +138,10 @@ export class ProxyCall {
     } else if (this.#added) {
       const members: string[] = [];
       for (const [k, v] of this.#added) members.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
-      this.#body = withMembers(this.#body, members);
+      this.#body = withMembers(read, members);
       this.#added = undefined;
     }
-    return this.#body;
+    return this.#body as Buffer;
   }
 
   /** The size of the body as read so far (0 for a body streamed upstream or not read yet). */

@@ -3,7 +3,6 @@
  * resources that can serve it, how to build the request for each, and what
  * the call is for the event's limits and usage.
  */
-
 import type { Resource } from '../../../../shared/types.js';
 import type { CappedOperation } from '../metering/limits.js';
 import type { AnswerHeaders } from './exchange.js';
