@@ -23,12 +23,12 @@ import { backupBench, backupReport } from './bench/backup.mjs';
 import { conferenceBench, conferenceReport } from './bench/conference.mjs';
 import { consoleBench, consoleMisses, consoleReport } from './bench/console.mjs';
 import { fairnessBench, fairnessMisses, fairnessReport } from './bench/fairness.mjs';
-import { client, closedLoop, cpuMsOf, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
+import { client, closedLoop, memoryOf, once, startProcess, summarize } from './bench/load.mjs';
 import { summarize as profileSummary } from './bench/profile-summary.mjs';
 import { realtimeBench, realtimeMisses, realtimeReport } from './bench/realtime.mjs';
 import { report, soakGrowth } from './bench/report.mjs';
 import { storeBench, storeReport } from './bench/store.mjs';
-import { checkTarget, freePort, spell, startKit, uploadOps } from './bench/targets.mjs';
+import { checkTarget, freePort, measuredRound, spell, startKit, uploadOps } from './bench/targets.mjs';
 import { KIT_NODE_FLAGS } from './node-flags.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -101,22 +101,10 @@ const log = (s) => process.stderr.write(`${s}\n`);
 async function cell(targets, op, deployment, c, ms) {
   const parts = new Map(targets.map((t) => [t.name, []]));
   const cpu = new Map(targets.map((t) => [t.name, 0]));
-  // A target served by several processes (kit instances behind a round-robin client) sums their CPU.
-  const cpuOf = (t) => (t.pids ?? [t.pid]).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
   for (let round = 0; round < ROUNDS; round++) {
     for (const t of targets) {
-      const pool = t.connect ? t.connect(c) : client(t.origin, c);
-      let before = 0;
-      const r = await closedLoop(pool, spell(t, op, deployment), {
-        workers: c,
-        ms: ms / ROUNDS,
-        warmMs: round === 0 ? 1000 : 250,
-        onRecord: () => {
-          before = cpuOf(t);
-        },
-      });
-      cpu.set(t.name, cpu.get(t.name) + cpuOf(t) - before);
-      await pool.close();
+      const r = await measuredRound(t, op, deployment, c, { ms: ms / ROUNDS, warmMs: round === 0 ? 1000 : 250 });
+      cpu.set(t.name, cpu.get(t.name) + r.cpuMs);
       parts.get(t.name).push(r);
     }
   }

@@ -4,8 +4,8 @@
 // how many rounds each won. On a shared two-core VM one 3-second cell moves by
 // ±15 % from run to run; a median over a dozen alternations says whether a
 // change helped. Used by `npm run bench -- --ab DIR`.
-import { client, closedLoop, cpuMsOf, memoryOf } from './load.mjs';
-import { spell, startKit } from './targets.mjs';
+import { memoryOf } from './load.mjs';
+import { measuredRound, startKit } from './targets.mjs';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
@@ -25,19 +25,10 @@ export async function abBench({ upstream, otherRoot, ops, concurrency, rounds = 
         const rps = { kit: [], other: [] };
         for (let round = 0; round < rounds; round++) {
           for (const t of round % 2 ? pair : [...pair].reverse()) {
-            const pool = client(t.origin, c);
-            let before = 0;
-            const r = await closedLoop(pool, spell(t, op, op === 'embeddings' ? 'embed' : 'gap0'), {
-              workers: c,
-              ms: roundMs,
-              warmMs: round === 0 ? 1500 : 250,
-              onRecord: () => {
-                before = cpuMsOf(t.pid);
-              },
-            });
-            await pool.close();
+            const deployment = op === 'embeddings' ? 'embed' : 'gap0';
+            const r = await measuredRound(t, op, deployment, c, { ms: roundMs, warmMs: round === 0 ? 1500 : 250 });
             if (r.errors) throw new Error(`${t.name} ${op} c=${c}: ${r.errors} errors, the first ${r.firstError}`);
-            cpu[t.name].push(((cpuMsOf(t.pid) - before) * 1000) / r.lat.length);
+            cpu[t.name].push((r.cpuMs * 1000) / r.lat.length);
             rps[t.name].push(r.lat.length / r.seconds);
           }
         }

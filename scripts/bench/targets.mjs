@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KIT_NODE_FLAGS } from '../node-flags.mjs';
-import { client, startProcess } from './load.mjs';
+import { client, closedLoop, cpuMsOf, startProcess } from './load.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const node = process.execPath;
@@ -212,6 +212,29 @@ export async function checkTarget(target) {
           : text.includes(op === 'chat' ? 'Dodgers' : 'embedding'));
       if (!ok) throw new Error(`${target.name} ${op}: HTTP ${statusCode} ${text.slice(0, 300)}`);
     }
+  } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * One measured round of `op` on a target at concurrency `c`: the closed loop's samples and the CPU the
+ * target's process(es) used while they were recorded (a target behind several processes sums theirs).
+ */
+export async function measuredRound(t, op, deployment, c, { ms, warmMs }) {
+  const cpuOf = () => (t.pids ?? [t.pid]).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const pool = t.connect ? t.connect(c) : client(t.origin, c);
+  let before = 0;
+  try {
+    const r = await closedLoop(pool, spell(t, op, deployment), {
+      workers: c,
+      ms,
+      warmMs,
+      onRecord: () => {
+        before = cpuOf();
+      },
+    });
+    return { ...r, cpuMs: cpuOf() - before };
   } finally {
     await pool.close();
   }
